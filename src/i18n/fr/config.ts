@@ -1,0 +1,3 @@
+// Configuration errors shown to operators at start.
+export const config = {
+} as const;

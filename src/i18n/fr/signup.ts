@@ -1,0 +1,3 @@
+// Trial signup form, validation messages, tracking page.
+export const signup = {
+} as const;
