@@ -1,0 +1,16 @@
+// Wait until the orchestrator reports the stack running.
+import { OrchestratorError } from '../orchestrator.ts';
+import { type Step, waitFor } from './step.ts';
+
+export const waitRunning: Step = {
+  name: 'wait_running',
+  async run({ deps, stack }) {
+    let last = 'missing';
+    const running = await waitFor(async () => {
+      last = (await deps.orchestrator.inspect(stack.environment, stack.name)).state;
+      return last === 'running';
+    }, deps.settings.runningTimeoutMs, deps.settings.pollIntervalMs);
+    if (!running) throw new OrchestratorError(`stack not running after ${deps.settings.runningTimeoutMs} ms (state: ${last})`, { transient: true });
+    return 'succeeded';
+  },
+};
