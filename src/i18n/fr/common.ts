@@ -8,5 +8,8 @@ export const common = {
   'common.error.badRequest.text': 'Votre demande n’a pas pu être traitée. Vérifiez les informations saisies et réessayez.',
   'common.error.tooMany.title': 'Trop de demandes',
   'common.error.tooMany.text': 'Vous avez effectué trop de demandes en peu de temps. Merci de réessayer plus tard.',
+  'common.error.tooLarge.title': 'Demande trop volumineuse',
+  'common.error.tooLarge.text': 'Les informations envoyées dépassent la taille autorisée. Raccourcissez votre saisie et réessayez.',
+  'common.error.csrf': 'Pour votre sécurité, merci de valider à nouveau le formulaire : votre session avait expiré.',
   'common.backHome': 'Retour à l’accueil',
 } as const;

@@ -2,5 +2,9 @@ import { common } from './common.ts';
 import { site } from './site.ts';
 import { signup } from './signup.ts';
 import { config } from './config.ts';
+import { contact } from './contact.ts';
+import { deployment } from './deployment.ts';
+import { tenantApi } from './tenant-api.ts';
+import { legal } from './legal.ts';
 
-export const fr = { ...common, ...site, ...signup, ...config } as const;
+export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal } as const;

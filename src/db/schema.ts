@@ -1,0 +1,185 @@
+// The platform's tables. Migrations under src/db/migrations are generated from this file by
+// drizzle-kit (`npm run db:generate`), reviewed as SQL, and never edited after merge.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, check, index, inet, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const clients = pgTable('clients', {
+  id: id(),
+  entreprise: text('entreprise').notNull(),
+  nom: text('nom').notNull(),
+  prenom: text('prenom').notNull(),
+  email: text('email').notNull(),
+  telephone: text('telephone').notNull(),
+  effectif: text('effectif').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  // One client per e-mail, whatever its case: the basis of "one open trial per e-mail".
+  uniqueIndex('clients_email_lower_key').on(sql`lower(${t.email})`),
+  index('clients_created_at_idx').on(t.createdAt),
+]);
+
+export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'suspended', 'cancelled', 'expired'] as const;
+export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
+
+export const subscriptions = pgTable('subscriptions', {
+  id: id(),
+  clientId: bigint('client_id', { mode: 'number' }).notNull().references(() => clients.id),
+  plan: text('plan').notNull(),
+  /** Monthly price in euro cents at subscription time; null = quoted. */
+  priceCents: integer('price_cents'),
+  status: text('status').$type<SubscriptionStatus>().notNull(),
+  trialEndsAt: timestamp('trial_ends_at', { withTimezone: true }),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  cgvAcceptedAt: timestamp('cgv_accepted_at', { withTimezone: true }).notNull(),
+  consentIp: inet('consent_ip').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  check('subscriptions_status_check', sql`${t.status} in ('trialing','active','past_due','suspended','cancelled','expired')`),
+  // One current subscription per client.
+  uniqueIndex('subscriptions_current_key').on(t.clientId).where(sql`${t.endedAt} is null`),
+  // Signup rate limit counts recent trials per IP.
+  index('subscriptions_consent_ip_idx').on(t.consentIp, t.createdAt),
+]);
+
+export const stackDesiredStates = ['running', 'stopped', 'deleted'] as const;
+export const stackObservedStates = ['provisioning', 'running', 'degraded', 'down', 'stopped', 'failed', 'deleted'] as const;
+export type StackDesiredState = (typeof stackDesiredStates)[number];
+export type StackObservedState = (typeof stackObservedStates)[number];
+
+export const stacks = pgTable('stacks', {
+  id: id(),
+  clientId: bigint('client_id', { mode: 'number' }).notNull().references(() => clients.id),
+  /** Slug of the company, unique, also the orchestrator's stack name. */
+  name: text('name').notNull(),
+  orchestrator: text('orchestrator').notNull(),
+  environment: text('environment').notNull().default('default'),
+  externalId: text('external_id'),
+  port: integer('port'),
+  hostname: text('hostname'),
+  url: text('url'),
+  desiredState: text('desired_state').$type<StackDesiredState>().notNull(),
+  observedState: text('observed_state').$type<StackObservedState>().notNull(),
+  healthStatus: text('health_status'),
+  healthCheckedAt: timestamp('health_checked_at', { withTimezone: true }),
+  tenantTokenHash: text('tenant_token_hash'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('stacks_name_key').on(t.name),
+  uniqueIndex('stacks_tenant_token_hash_key').on(t.tenantTokenHash),
+  index('stacks_client_id_idx').on(t.clientId),
+  check('stacks_desired_state_check', sql`${t.desiredState} in ('running','stopped','deleted')`),
+  check('stacks_observed_state_check', sql`${t.observedState} in ('provisioning','running','degraded','down','stopped','failed','deleted')`),
+]);
+
+export const deploymentKinds = ['create', 'suspend', 'resume', 'redeploy', 'upgrade', 'delete'] as const;
+export const deploymentStates = ['queued', 'running', 'succeeded', 'failed', 'compensating', 'cancelled'] as const;
+export type DeploymentKind = (typeof deploymentKinds)[number];
+export type DeploymentState = (typeof deploymentStates)[number];
+
+export const deployments = pgTable('deployments', {
+  id: id(),
+  stackId: bigint('stack_id', { mode: 'number' }).notNull().references(() => stacks.id),
+  kind: text('kind').$type<DeploymentKind>().notNull(),
+  state: text('state').$type<DeploymentState>().notNull(),
+  attempt: integer('attempt').notNull().default(0),
+  currentStep: text('current_step'),
+  error: text('error'),
+  /** SHA-256 of the tracking page's capability token; the token itself is never stored. */
+  trackingTokenHash: text('tracking_token_hash'),
+  /** When the tracking page showed the initial credentials: they are shown once. */
+  credentialsShownAt: timestamp('credentials_shown_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+}, (t) => [
+  uniqueIndex('deployments_tracking_token_hash_key').on(t.trackingTokenHash),
+  index('deployments_stack_id_idx').on(t.stackId),
+  index('deployments_state_idx').on(t.state),
+  check('deployments_kind_check', sql`${t.kind} in ('create','suspend','resume','redeploy','upgrade','delete')`),
+  check('deployments_state_check', sql`${t.state} in ('queued','running','succeeded','failed','compensating','cancelled')`),
+]);
+
+export const deploymentEvents = pgTable('deployment_events', {
+  id: id(),
+  deploymentId: bigint('deployment_id', { mode: 'number' }).notNull().references(() => deployments.id),
+  /** Saga step the event belongs to, null for deployment-level events. */
+  step: text('step'),
+  /** Catalogue key of the customer-facing message, e.g. `deployment.event.queued`. */
+  code: text('code').notNull(),
+  params: jsonb('params').$type<Record<string, string | number>>().notNull().default({}),
+  /** Operator-facing detail (never shown to the prospect, never a secret). */
+  detail: text('detail'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('deployment_events_deployment_id_idx').on(t.deploymentId, t.id),
+]);
+
+export const contactMessages = pgTable('contact_messages', {
+  id: id(),
+  nom: text('nom').notNull(),
+  email: text('email').notNull(),
+  entreprise: text('entreprise'),
+  telephone: text('telephone'),
+  sujet: text('sujet').notNull(),
+  message: text('message').notNull(),
+  ip: inet('ip').notNull(),
+  createdAt: createdAt(),
+  forwardedAt: timestamp('forwarded_at', { withTimezone: true }),
+}, (t) => [
+  index('contact_messages_created_at_idx').on(t.createdAt),
+]);
+
+export const stepStatuses = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'compensated'] as const;
+export type StepStatus = (typeof stepStatuses)[number];
+
+/** A deployment's steps, created up front in order, updated as the saga runs. */
+export const deploymentSteps = pgTable('deployment_steps', {
+  id: id(),
+  deploymentId: bigint('deployment_id', { mode: 'number' }).notNull().references(() => deployments.id),
+  position: integer('position').notNull(),
+  name: text('name').notNull(),
+  status: text('status').$type<StepStatus>().notNull().default('pending'),
+  attempt: integer('attempt').notNull().default(0),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  error: text('error'),
+}, (t) => [
+  uniqueIndex('deployment_steps_deployment_name_key').on(t.deploymentId, t.name),
+  // Recent durations per step feed the tracking page's time estimate.
+  index('deployment_steps_name_finished_idx').on(t.name, t.finishedAt),
+  check('deployment_steps_status_check', sql`${t.status} in ('pending','running','succeeded','failed','skipped','compensated')`),
+]);
+
+export const credentialKinds = ['database_password', 'secret_key', 'initial_password', 'tenant_token'] as const;
+export type CredentialKind = (typeof credentialKinds)[number];
+
+/** A stack's secrets, encrypted (AES-256-GCM, key id in the ciphertext, bound to stack and kind). */
+export const credentials = pgTable('credentials', {
+  id: id(),
+  stackId: bigint('stack_id', { mode: 'number' }).notNull().references(() => stacks.id),
+  kind: text('kind').$type<CredentialKind>().notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  keyId: text('key_id').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('credentials_stack_kind_key').on(t.stackId, t.kind),
+  index('credentials_key_id_idx').on(t.keyId),
+]);
+
+/** Published ports, allocated by the platform (never by scanning an orchestrator). */
+export const portAllocations = pgTable('port_allocations', {
+  environment: text('environment').notNull(),
+  port: integer('port').notNull(),
+  stackId: bigint('stack_id', { mode: 'number' }).notNull().references(() => stacks.id),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.environment, t.port] }),
+  uniqueIndex('port_allocations_stack_key').on(t.stackId),
+]);

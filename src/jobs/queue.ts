@@ -1,0 +1,60 @@
+// A typed facade over pg-boss: durable jobs in the platform's PostgreSQL, shared by every
+// worker process. `send` can join a caller's transaction so a job exists only if it commits.
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { SqlExecutor } from '../db/transaction.ts';
+import { JOB_NAMES, type JobCatalogue, type JobName } from './catalogue.ts';
+
+export interface SendOptions {
+  /** Run the insert inside this transaction. */
+  db?: SqlExecutor;
+  singletonKey?: string;
+  startAfter?: number | Date;
+}
+
+export type JobHandler<N extends JobName> = (data: JobCatalogue[N], job: { id: string; retryCount: number }) => Promise<void>;
+
+export interface Queue {
+  send<N extends JobName>(name: N, data: JobCatalogue[N], options?: SendOptions): Promise<string | null>;
+  work<N extends JobName>(name: N, options: { concurrency: number }, handler: JobHandler<N>): Promise<void>;
+  isRunning(): boolean;
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+  boss: PgBoss;
+}
+
+export async function startQueue(url: string, log: Logger, options: { schedule?: boolean } = {}): Promise<Queue> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'erpbtp-queue',
+    schedule: options.schedule ?? false,
+    // Workers wake on LISTEN/NOTIFY instead of waiting for the next poll.
+    useListenNotify: true,
+  });
+  boss.on('error', (error: Error) => log.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const name of JOB_NAMES) {
+    await boss.createQueue(name, { notify: true, retryLimit: 5, retryDelay: 2, retryBackoff: true });
+  }
+  let running = true;
+  return {
+    boss,
+    send: (name, data, o = {}) =>
+      boss.send(name, data as object, {
+        ...(o.db ? { db: o.db } : {}),
+        ...(o.singletonKey ? { singletonKey: o.singletonKey } : {}),
+        ...(o.startAfter !== undefined ? { startAfter: o.startAfter } : {}),
+      }),
+    async work<N extends JobName>(name: N, { concurrency }: { concurrency: number }, handler: JobHandler<N>) {
+      await boss.work<JobCatalogue[N]>(name, { batchSize: 1, localConcurrency: concurrency }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+      });
+    },
+    isRunning: () => running,
+    stop: async ({ graceful = true, timeoutMs = 8000 } = {}) => {
+      running = false;
+      await boss.stop({ graceful, timeout: timeoutMs });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The `erpbtp` command: parses the command line and starts the asked role.
+import { parseArgs } from 'node:util';
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { openDatabase, runMigrations } from './db/database.ts';
+import { createLogger } from './logging/logger.ts';
+import { connectDatabase, type Roles, startPlatform } from './platform.ts';
+import { loadPlans } from './plans/plans.ts';
+
+const USAGE = `Utilisation : erpbtp <commande>
+
+Commandes :
+  start          tout en un : site web, worker et planificateur (mode par défaut)
+  web            le serveur web seul (production, nécessite DATABASE_URL)
+  worker         le worker seul (production, nécessite DATABASE_URL)
+  migrate        applique les migrations de la base de données
+  config check   vérifie la configuration et l’affiche (secrets masqués)
+`;
+
+const SHUTDOWN_DELAY_MS = 10_000;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const [command, sub] = positionals;
+  loadDotEnv();
+  let config;
+  try {
+    config = loadConfig(process.env);
+    if (command !== 'config') loadPlans(config.plansFile);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+
+  if (command === 'config' && sub === 'check') {
+    loadPlans(config.plansFile);
+    console.log('Configuration valide :');
+    for (const [key, value] of Object.entries(describeConfig(config))) console.log(`  ${key.padEnd(18)} ${value}`);
+    return 0;
+  }
+
+  const log = createLogger({
+    level: config.logLevel,
+    logDir: `${config.dataDir}/logs`,
+    fileMaxMb: config.logFileMaxMb,
+    fileCount: config.logFileCount,
+    pretty: process.stdout.isTTY,
+  });
+
+  if (command === 'migrate') {
+    const { url, embedded } = await connectDatabase(config, log);
+    const database = openDatabase(url, { max: 1 });
+    try {
+      await runMigrations(database.pool, log);
+      console.log('Migrations appliquées.');
+    } finally {
+      await database.close();
+      await embedded?.stop();
+    }
+    return 0;
+  }
+
+  const roles: Roles | undefined =
+    command === 'start' || command === undefined ? { web: true, worker: true }
+      : command === 'web' ? { web: true, worker: false }
+        : command === 'worker' ? { web: false, worker: true } : undefined;
+  if (!roles) {
+    console.error(USAGE);
+    return 2;
+  }
+  if ((command === 'web' || command === 'worker') && !config.databaseUrl) {
+    console.error(`La commande « ${command} » nécessite DATABASE_URL : les rôles séparés partagent une base PostgreSQL. Utilisez « erpbtp start » pour le mode embarqué.`);
+    return 2;
+  }
+
+  const platform = await startPlatform(config, log, roles);
+  if (platform.url) {
+    console.log(`\nERP BTP Cloud est démarré : ${config.publicUrl}\n`);
+  }
+  closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => log.error(m) } }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'fatal error, shutting down');
+    else log.info({ signal }, 'shutting down');
+    await platform.stop();
+    log.flush?.();
+  });
+  return -1;
+}
+
+/** An optional `.env` file in the working directory; real environment variables win. */
+function loadDotEnv(): void {
+  try {
+    const before = { ...process.env };
+    process.loadEnvFile('.env');
+    Object.assign(process.env, before);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

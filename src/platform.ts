@@ -1,0 +1,123 @@
+// Composition root: builds every service from the configuration and starts the roles asked
+// for (web, worker). `erpbtp start` runs both in one process on the embedded defaults.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createContactService } from './contact/contact.service.ts';
+import { type Database, migrationsApplied, openDatabase, runMigrations } from './db/database.ts';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { buildApp } from './http/app.ts';
+import { type Queue, startQueue } from './jobs/queue.ts';
+import { createLocalOrchestrator } from './orchestrators/local/local-orchestrator.ts';
+import type { Plan } from './plans/plan.ts';
+import { loadPlans } from './plans/plans.ts';
+import { createDeploymentEventsHub } from './provisioning/deployment-events-hub.ts';
+import { probeHealth } from './provisioning/health-probe.ts';
+import { reconcileStacks, startProvisioningWorker } from './provisioning/provisioning.jobs.ts';
+import { DEFAULT_PROVISIONING_SETTINGS, type ProvisioningDeps } from './provisioning/provisioning-deps.ts';
+import { createSagaRunner } from './provisioning/saga-runner.ts';
+import { createTrackingService } from './provisioning/tracking.service.ts';
+import { createSignupService } from './signup/signup.service.ts';
+import { createTenantSubscriptionService } from './subscriptions/tenant-subscription.service.ts';
+import { type Cipher, createCipher, loadKeyRing } from './vault/index.ts';
+
+export interface Roles {
+  web: boolean;
+  worker: boolean;
+}
+
+export interface Platform {
+  /** The web server's address, when the web role runs. */
+  url?: string;
+  app?: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+interface Shared {
+  config: Config;
+  log: Logger;
+  plans: Plan[];
+  url: string;
+  database: Database;
+  queue: Queue;
+  cipher: Cipher;
+  stops: (() => Promise<void>)[];
+}
+
+/** Starts PostgreSQL if embedded, and returns the database URL. */
+export async function connectDatabase(config: Config, log: Logger): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres({ directory: config.dataDir, log });
+  return { url: embedded.url, embedded };
+}
+
+export async function startPlatform(config: Config, log: Logger, roles: Roles): Promise<Platform> {
+  const plans = loadPlans(config.plansFile);
+  const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: path.join(config.dataDir, 'master-key.json'), log });
+  const { url, embedded } = await connectDatabase(config, log);
+  const database = openDatabase(url, { max: 20 });
+  const stops: (() => Promise<void>)[] = [async () => embedded?.stop(), () => database.close()];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    await runMigrations(database.pool, log);
+    const queue = await startQueue(url, log);
+    stops.push(() => queue.stop());
+    const shared: Shared = { config, log, plans, url, database, queue, cipher: createCipher(keyRing), stops };
+
+    const web = roles.web ? await startWeb(shared) : undefined;
+    // With PORT=0 the system picks the port: tenants must call the platform where it really listens.
+    const publicUrl = config.port === 0 && web ? web.url.replace('127.0.0.1', 'localhost') : config.publicUrl;
+    if (roles.worker) await startWorker(shared, publicUrl);
+    log.info({ roles, dataDir: path.relative(process.cwd(), config.dataDir) || '.', embeddedDatabase: Boolean(embedded) }, 'platform started');
+    return { url: web?.url, app: web?.app, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startWeb({ config, log, plans, url, database, queue, cipher, stops }: Shared) {
+  const deploymentEvents = createDeploymentEventsHub(url, log);
+  stops.push(() => deploymentEvents.close());
+  let migrated = false;
+  const app = await buildApp({
+    config, log, plans, deploymentEvents,
+    signup: createSignupService({
+      pool: database.pool, db: database.db, queue, plans, orchestrator: config.orchestrator,
+      rateLimitPerHour: config.signupRateLimit, log,
+    }),
+    contact: createContactService({ db: database.db, log }),
+    tracking: createTrackingService({ db: database.db, cipher }),
+    tenantSubscriptions: createTenantSubscriptionService({ db: database.db, plans, publicUrl: config.publicUrl }),
+    readiness: async () => {
+      const db = await database.pool.query('select 1').then(() => true, () => false);
+      migrated ||= db && (await migrationsApplied(database.pool));
+      return { database: db, migrations: migrated, queue: queue.isRunning() };
+    },
+  });
+  const listening = await app.listen({ port: config.port, host: config.host });
+  // Closing the server first stops new requests while in-flight ones finish.
+  stops.push(() => app.close());
+  log.info({ url: config.publicUrl, listening }, 'web server ready');
+  return { app, url: listening };
+}
+
+async function startWorker({ config, log, plans, url, database, queue, cipher, stops }: Shared, publicUrl: string) {
+  const orchestrator = createLocalOrchestrator({ databaseUrl: url, dataDir: config.dataDir, log });
+  stops.push(() => orchestrator.close());
+  const deps: ProvisioningDeps = {
+    db: database.db, pool: database.pool, orchestrator, cipher, queue, plans, log,
+    now: () => new Date(),
+    probe: probeHealth,
+    settings: {
+      ...DEFAULT_PROVISIONING_SETTINGS,
+      publicUrl, tenantHost: config.tenantHost, portRange: config.portRange, concurrency: config.provisioningConcurrency,
+    },
+  };
+  // Tenants come back before new work is taken, so ports and processes are known.
+  await reconcileStacks(deps);
+  await startProvisioningWorker(queue, createSagaRunner(deps), deps);
+}

@@ -1,0 +1,34 @@
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/database.ts';
+import { stacks, subscriptions } from '../db/schema.ts';
+
+export type NewSubscription = typeof subscriptions.$inferInsert;
+
+export async function createSubscription(ex: Executor, data: NewSubscription): Promise<number> {
+  const [row] = await ex.insert(subscriptions).values(data).returning({ id: subscriptions.id });
+  return row!.id;
+}
+
+export async function countTrialsFromIpSince(ex: Executor, ip: string, since: Date): Promise<number> {
+  const [row] = await ex
+    .select({ n: count() })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.consentIp, ip), gt(subscriptions.createdAt, since)));
+  return row?.n ?? 0;
+}
+
+/** A trial stays a trial until it ends or is converted; a subscription past due becomes active. */
+export async function activateSubscription(ex: Executor, id: number): Promise<void> {
+  await ex.update(subscriptions).set({ status: sql`case when ${subscriptions.status} = 'past_due' then 'active' else ${subscriptions.status} end` })
+    .where(eq(subscriptions.id, id));
+}
+
+/** The current subscription of the stack holding this tenant token hash. */
+export async function getSubscriptionByTenantTokenHash(ex: Executor, tokenHash: string) {
+  const [row] = await ex
+    .select({ status: subscriptions.status, plan: subscriptions.plan, trialEndsAt: subscriptions.trialEndsAt })
+    .from(stacks)
+    .innerJoin(subscriptions, and(eq(subscriptions.clientId, stacks.clientId), isNull(subscriptions.endedAt)))
+    .where(eq(stacks.tenantTokenHash, tokenHash));
+  return row;
+}

@@ -1,0 +1,47 @@
+// Each test file gets its own database: a clone of the migrated template made by the global
+// setup (test/setup/global-setup.ts), or an empty one when asked.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export function adminUrl(): string {
+  const url = process.env.ERPBTP_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('ERPBTP_TEST_ADMIN_URL is not set: run the tests with `npm test`');
+  return url;
+}
+
+export function databaseUrl(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an isolated database; by default a clone of the migrated template (schema + pg-boss). */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const template = process.env.ERPBTP_TEST_TEMPLATE;
+  const migrated = options.migrated ?? Boolean(template);
+  if (migrated && !template) throw new Error('ERPBTP_TEST_TEMPLATE is not set: run the tests with `npm test`');
+  const name = `t_${process.env.ERPBTP_TEST_RUN ?? 'adhoc'}_${randomBytes(5).toString('hex')}`;
+  const admin = adminUrl();
+  await withAdmin(admin, (c) => c.query(`create database ${name}${migrated ? ` template ${template}` : ''}`));
+  return {
+    name,
+    url: databaseUrl(admin, name),
+    drop: () => withAdmin(admin, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
