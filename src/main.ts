@@ -1,11 +1,14 @@
 // The `erpbtp` command: parses the command line and starts the asked role.
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, describeConfig, loadConfig } from './config.ts';
-import { openDatabase, runMigrations } from './db/database.ts';
+import type { Logger } from 'pino';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config.ts';
+import { type Database, openDatabase, runMigrations } from './db/database.ts';
+import { startQueue } from './jobs/queue.ts';
 import { createLogger } from './logging/logger.ts';
 import { connectDatabase, type Roles, startPlatform } from './platform.ts';
 import { loadPlans } from './plans/plans.ts';
+import { retryDeployment } from './provisioning/retry-deployment.ts';
 
 const USAGE = `Utilisation : erpbtp <commande>
 
@@ -15,13 +18,15 @@ Commandes :
   worker         le worker seul (production, nécessite DATABASE_URL)
   migrate        applique les migrations de la base de données
   config check   vérifie la configuration et l’affiche (secrets masqués)
+  deployments retry <id>
+                 relance un déploiement en échec
 `;
 
 const SHUTDOWN_DELAY_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [command, sub] = positionals;
+  const [command, sub, arg] = positionals;
   loadDotEnv();
   let config;
   try {
@@ -51,16 +56,29 @@ async function main(argv: string[]): Promise<number> {
   });
 
   if (command === 'migrate') {
-    const { url, embedded } = await connectDatabase(config, log);
-    const database = openDatabase(url, { max: 1 });
-    try {
+    return withDatabase(config, log, async (_url, database) => {
       await runMigrations(database.pool, log);
       console.log('Migrations appliquées.');
-    } finally {
-      await database.close();
-      await embedded?.stop();
+      return 0;
+    });
+  }
+
+  if (command === 'deployments' && sub === 'retry') {
+    const id = Number(arg);
+    if (!Number.isInteger(id) || id <= 0) {
+      console.error('Utilisation : erpbtp deployments retry <identifiant du déploiement>');
+      return 2;
     }
-    return 0;
+    return withDatabase(config, log, async (url, database) => {
+      const queue = await startQueue(url, log);
+      try {
+        const result = await retryDeployment(database.pool, queue, id);
+        console.log({ queued: `Déploiement ${id} relancé.`, 'not-found': `Déploiement ${id} introuvable.`, 'not-failed': `Le déploiement ${id} n’est pas en échec : rien à relancer.` }[result]);
+        return result === 'queued' ? 0 : 1;
+      } finally {
+        await queue.stop();
+      }
+    });
   }
 
   const roles: Roles | undefined =
@@ -87,6 +105,18 @@ async function main(argv: string[]): Promise<number> {
     log.flush?.();
   });
   return -1;
+}
+
+/** Runs an administrative command against the platform's database (embedded or DATABASE_URL). */
+async function withDatabase(config: Config, log: Logger, work: (url: string, database: Database) => Promise<number>): Promise<number> {
+  const { url, embedded } = await connectDatabase(config, log, { attach: true });
+  const database = openDatabase(url, { max: 2 });
+  try {
+    return await work(url, database);
+  } finally {
+    await database.close();
+    await embedded?.stop();
+  }
 }
 
 /** An optional `.env` file in the working directory; real environment variables win. */

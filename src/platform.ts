@@ -46,9 +46,11 @@ interface Shared {
 }
 
 /** Starts PostgreSQL if embedded, and returns the database URL. */
-export async function connectDatabase(config: Config, log: Logger): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+export async function connectDatabase(
+  config: Config, log: Logger, options: { attach?: boolean } = {},
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
-  const embedded = await startEmbeddedPostgres({ directory: config.dataDir, log });
+  const embedded = await startEmbeddedPostgres({ directory: config.dataDir, log, attach: options.attach });
   return { url: embedded.url, embedded };
 }
 

@@ -30,6 +30,11 @@ export async function startEmbeddedPostgres(options: {
   /** Extra server settings, e.g. fsync=off for tests. */
   settings?: Record<string, string>;
   database?: string;
+  /**
+   * Administrative commands run beside a live platform: they use its server instead of
+   * treating it as an orphan. Without this, a running server is stopped and restarted.
+   */
+  attach?: boolean;
 }): Promise<EmbeddedDatabase> {
   const { directory, log } = options;
   const database = options.database ?? DATABASE;
@@ -39,7 +44,12 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(directory, { recursive: true });
   await chmod(directory, 0o755);
   const credentials = await loadCredentials(path.join(directory, 'postgres-credentials.json'));
-  await stopOrphan(dataDir, log);
+  const running = await runningServer(dataDir);
+  if (running && options.attach) {
+    const base = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${running.port}`;
+    return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, stop: async () => undefined };
+  }
+  if (running) await stopOrphan(running.pid, log);
 
   const port = await freePort();
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
@@ -99,18 +109,24 @@ async function loadCredentials(file: string): Promise<Credentials> {
   }
 }
 
+/** The live server named in `postmaster.pid` (first line: pid, fourth: port), if any. */
+async function runningServer(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? { pid, port } : undefined;
+}
+
 /**
  * A platform killed with SIGKILL leaves its PostgreSQL running and holding the data
  * directory: ask it to shut down (fast mode) before starting a new one.
  */
-async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+async function stopOrphan(pid: number, log: Logger): Promise<void> {
   log.warn({ pid }, 'stopping an orphaned embedded PostgreSQL');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));

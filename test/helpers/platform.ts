@@ -17,6 +17,7 @@ export interface TestPlatform {
   /** A direct connection to the test database, for assertions. */
   sql: pg.Pool;
   logs: CapturedLogger;
+  dataDir: string;
 }
 
 /** Web role only by default: tests of provisioning ask for the worker too. */
@@ -35,7 +36,7 @@ export async function startTestPlatform(
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return { url: platform.url!, app: platform.app!, database, sql, logs };
+  return { url: platform.url!, app: platform.app!, database, sql, logs, dataDir };
 }
 
 /** Opens a form page and returns what a browser would post back: the CSRF token and cookie. */
