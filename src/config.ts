@@ -30,6 +30,8 @@ export interface Config {
   tenantHost: string;
   /** Deployments run at once per orchestrator environment, across all workers. */
   provisioningConcurrency: number;
+  /** Fault injection for the crash tests only: the process kills itself right after this saga step succeeds. */
+  faultKillAfterStep: string | undefined;
   /** Derived: true when no DATABASE_URL is given. */
   embeddedDatabase: boolean;
 }
@@ -89,6 +91,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     portRange: read('TENANT_PORT_RANGE', { min: 41000, max: 41999 }, parsePortRange, t('config.expected.portRange')),
     tenantHost: read('TENANT_HOST', 'localhost', (raw) => (/^[A-Za-z0-9.-]+$/.test(raw) ? raw : undefined), t('config.expected.nonEmpty')),
     provisioningConcurrency: integer('PROVISIONING_CONCURRENCY', 4, 1, 100),
+    faultKillAfterStep: env.ERPBTP_FAULT_KILL_AFTER_STEP || undefined,
     embeddedDatabase: databaseUrl === undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);

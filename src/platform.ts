@@ -117,6 +117,7 @@ async function startWorker({ config, log, plans, url, database, queue, cipher, s
     settings: {
       ...DEFAULT_PROVISIONING_SETTINGS,
       publicUrl, tenantHost: config.tenantHost, portRange: config.portRange, concurrency: config.provisioningConcurrency,
+      killAfterStep: config.faultKillAfterStep,
     },
   };
   // Tenants come back before new work is taken, so ports and processes are known.

@@ -20,6 +20,8 @@ export interface ProvisioningSettings {
   pollIntervalMs: number;
   /** Attempts of one step on transient failures before the deployment fails. */
   maxStepAttempts: number;
+  /** Crash tests: SIGKILL this process right after the named step did its work, before it is recorded. */
+  killAfterStep?: string;
 }
 
 export interface ProvisioningDeps {

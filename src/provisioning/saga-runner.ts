@@ -64,6 +64,7 @@ export function createSagaRunner(deps: ProvisioningDeps) {
         const started = performance.now();
         try {
           const outcome = await step.run(ctx);
+          if (deps.settings.killAfterStep === row.name) process.kill(process.pid, 'SIGKILL');
           await finishStep(deps.db, row.id, 'succeeded', deps.now());
           await addDeploymentEvent(deps.db, { deploymentId, step: row.name, code: `deployment.step.${row.name}.done`, detail: outcome === 'skipped' ? 'already done' : null });
           ctx.log.info({ outcome, ms: Math.round(performance.now() - started) }, 'deployment step succeeded');

@@ -1,10 +1,13 @@
 // Wait until the orchestrator reports the stack running.
 import { OrchestratorError } from '../orchestrator.ts';
+import { ensureDeployed } from './ensure-deployed.ts';
 import { type Step, waitFor } from './step.ts';
 
 export const waitRunning: Step = {
   name: 'wait_running',
-  async run({ deps, stack }) {
+  async run(ctx) {
+    const { deps, stack } = ctx;
+    await ensureDeployed(ctx);
     let last = 'missing';
     const running = await waitFor(async () => {
       last = (await deps.orchestrator.inspect(stack.environment, stack.name)).state;
