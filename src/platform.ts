@@ -31,6 +31,7 @@ export interface Platform {
   /** The web server's address, when the web role runs. */
   url?: string;
   app?: FastifyInstance;
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -74,7 +75,7 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
     const publicUrl = config.port === 0 && web ? web.url.replace('127.0.0.1', 'localhost') : config.publicUrl;
     if (roles.worker) await startWorker(shared, publicUrl);
     log.info({ roles, dataDir: path.relative(process.cwd(), config.dataDir) || '.', embeddedDatabase: Boolean(embedded) }, 'platform started');
-    return { url: web?.url, app: web?.app, stop };
+    return { url: web?.url, app: web?.app, databaseUrl: url, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -17,6 +17,7 @@ export async function startBenchPlatform(env: Record<string, string>, roles: Rol
   return {
     url: platform.url!,
     app: platform.app!,
+    databaseUrl: platform.databaseUrl,
     stop: async () => {
       await platform.stop();
       await rm(dataDir, { recursive: true, force: true });
