@@ -26,7 +26,11 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-platform-'));
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });
+  // Test files run in parallel, each with its own port table: give each its own block of tenant ports.
+  const base = 43000 + Math.floor(Math.random() * 900) * 20;
+  const config = loadConfig({
+    DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TENANT_PORT_RANGE: `${base}-${base + 19}`, ...env,
+  });
   const logs = captureLogger();
   const platform = await startPlatform(config, logs.log, roles);
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });

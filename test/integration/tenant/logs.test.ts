@@ -26,7 +26,10 @@ test('secrets never appear in the logs', async (t) => {
     return { status: 500 };
   });
   const url = new URL(await testDatabase(t));
-  url.password = DB_PASSWORD; // ignored by the server's trust authentication, but present in the config
+  // The server's own password when it has one (embedded PostgreSQL); otherwise a value that
+  // trust authentication ignores but that is present in the config. Either must never be logged.
+  const dbPassword = url.password ? decodeURIComponent(url.password) : DB_PASSWORD;
+  url.password = encodeURIComponent(dbPassword);
   const tenant = await startTenant(t, url.toString(), { PLATFORM_URL: platform.url, TENANT_TOKEN, LOG_LEVEL: 'trace' });
   const client = createClient(tenant.app);
 
@@ -60,7 +63,7 @@ test('secrets never appear in the logs', async (t) => {
     INITIAL_PASSWORD,
     NEW_PASSWORD,
     TENANT_TOKEN,
-    DB_PASSWORD,
+    dbPassword,
     sessionCookie,
     csrfCookie,
     csrfToken: client.token ?? 'no-token',

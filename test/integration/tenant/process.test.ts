@@ -35,7 +35,7 @@ describe('tenant process', () => {
     const env = tenantEnv(db.toString(), { APP_PORT: String(port), APP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     // The compose template's way: field by field rather than a URL.
     delete (env as Partial<typeof env>).DATABASE_URL;
-    Object.assign(env, { POSTGRES_HOST: db.hostname, POSTGRES_PORT: db.port || '5432', POSTGRES_DB: db.pathname.slice(1), POSTGRES_USER: db.username });
+    Object.assign(env, { POSTGRES_HOST: db.hostname, POSTGRES_PORT: db.port || '5432', POSTGRES_DB: db.pathname.slice(1), POSTGRES_USER: db.username, ...(db.password ? { POSTGRES_PASSWORD: decodeURIComponent(db.password) } : {}) });
     const started = performance.now();
     const tenant = run(env);
     t.after(() => tenant.child.kill('SIGKILL'));
