@@ -44,7 +44,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', (signal) => void shutdown(signal));
   // Run by the platform's local orchestrator (IPC channel): die with it, even after a SIGKILL,
   // so a restarted platform never finds an orphan holding the port.
-  if (process.send) process.on('disconnect', () => void shutdown('disconnect'));
+  // The channel itself must not keep the process alive once it has shut down.
+  if (process.send) {
+    process.on('disconnect', () => void shutdown('disconnect'));
+    process.channel?.unref();
+  }
 
   await app.listen({ port: config.port, host: config.host });
   try {

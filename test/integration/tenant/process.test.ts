@@ -19,11 +19,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// With an IPC channel, as the local orchestrator starts it: the channel must not keep a
+// stopped tenant alive (it used to, until the orchestrator killed it 5 s later).
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   return { child, exited, output: () => output };
 }
@@ -54,7 +56,7 @@ describe('tenant process', () => {
     assert.match(await login.text(), /Connexion à votre espace/);
 
     tenant.child.kill('SIGTERM');
-    const [code] = await tenant.exited;
+    const [code] = await Promise.race([tenant.exited, sleep(4_000).then(() => ['still running after SIGTERM'])]);
     assert.equal(code, 0, tenant.output());
     assert.match(tenant.output(), /"msg":"shutting down"/);
     assert.ok(!tenant.output().includes(env.SECRET_KEY ?? '?'));
@@ -86,7 +88,7 @@ describe('tenant process', () => {
     await sleep(600);
     assert.match(tenant.output(), /database not ready, retrying/);
     tenant.child.kill('SIGTERM');
-    const [code] = await tenant.exited;
+    const [code] = await Promise.race([tenant.exited, sleep(4_000).then(() => ['still running after SIGTERM'])]);
     assert.equal(code, 0, tenant.output());
   });
 });
