@@ -20,7 +20,6 @@
   var hint = document.getElementById('refresh-hint');
   if (hint) hint.hidden = true;
 
-  var stateClass = { succeeded: 'done', running: 'active', failed: 'failed', skipped: 'skipped', compensated: 'skipped', pending: 'pending' };
   function render(snapshot) {
     var bar = document.getElementById('progress-bar');
     bar.max = snapshot.total;
@@ -29,10 +28,15 @@
     // Texts come rendered from the server's catalogue.
     document.getElementById('progress-label').textContent = snapshot.progressLabel;
     document.getElementById('progress-eta').textContent = snapshot.etaText;
-    snapshot.steps.forEach(function (step) {
-      var item = document.querySelector('[data-step="' + step.name + '"]');
-      if (item) item.setAttribute('data-state', stateClass[step.status] || 'pending');
-    });
+    // The step list and labels come rendered (and escaped) by the server's views.
+    var steps = document.getElementById('steps');
+    if (steps) steps.outerHTML = snapshot.stepsHtml;
+    var badge = document.getElementById('state');
+    badge.textContent = snapshot.stateLabel;
+    badge.className = 'badge ' + snapshot.badgeClass;
+    badge.setAttribute('data-state', snapshot.state);
+    var queued = document.getElementById('queued-text');
+    if (queued && snapshot.state !== 'queued') queued.hidden = true;
   }
   function append(message, at) {
     var list = document.getElementById('events');
@@ -44,7 +48,8 @@
     item.appendChild(document.createTextNode(' ' + message));
     list.appendChild(item);
   }
-  var source = new EventSource(location.pathname.replace(/\/$/, '') + '/flux');
+  // Start after the last event already on the page, so none is shown twice.
+  var source = new EventSource(location.pathname.replace(/\/$/, '') + '/flux?depuis=' + root.getAttribute('data-last-event-id'));
   source.addEventListener('progress', function (e) {
     var data = JSON.parse(e.data);
     append(data.message, data.at);

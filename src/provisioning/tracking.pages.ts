@@ -5,7 +5,8 @@ import { replyError } from '../http/errors.ts';
 import { sendHtml } from '../http/html.ts';
 import type { DeploymentEventsHub } from './deployment-events-hub.ts';
 import type { TrackedDeployment, TrackingService } from './tracking.service.ts';
-import { eventMessage, progressLabel, progressText, trackingPage } from './views/tracking-page.ts';
+import { type MessageKey, t } from '../i18n/index.ts';
+import { BADGE, eventMessage, progressLabel, progressText, stepList, trackingPage } from './views/tracking-page.ts';
 
 const HEARTBEAT_MS = 25_000;
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -19,6 +20,11 @@ function privateHeaders(reply: FastifyReply): FastifyReply {
 
 export async function trackingPages(app: FastifyInstance, opts: { tracking: TrackingService; hub: DeploymentEventsHub }) {
   const { tracking, hub } = opts;
+  // Open streams never end by themselves: a closing server ends them, or it would wait forever.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of openStreams) close();
+  });
 
   app.get('/deploiement/:token', async (request: TokenRequest, reply) => {
     const deployment = await tracking.findByToken(request.params.token);
@@ -29,7 +35,7 @@ export async function trackingPages(app: FastifyInstance, opts: { tracking: Trac
     return sendHtml(privateHeaders(reply), trackingPage({ deployment, snapshot, events, credentials }));
   });
 
-  app.get('/deploiement/:token/flux', async (request: TokenRequest, reply) => {
+  app.get('/deploiement/:token/flux', async (request: FastifyRequest<{ Params: { token: string }; Querystring: { depuis?: string } }>, reply) => {
     const deployment = await tracking.findByToken(request.params.token);
     if (!deployment) return replyError(request, reply, 404);
     privateHeaders(reply).hijack();
@@ -38,7 +44,8 @@ export async function trackingPages(app: FastifyInstance, opts: { tracking: Trac
       ...reply.getHeaders() as Record<string, string>,
       'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no',
     });
-    let lastId = Number(request.headers['last-event-id'] ?? 0) || 0;
+    // EventSource sends Last-Event-ID on reconnection; the first connection says where the page stopped.
+    let lastId = Number(request.headers['last-event-id'] ?? request.query.depuis ?? 0) || 0;
     let sending = false;
     let again = false;
     let closed = false;
@@ -51,7 +58,10 @@ export async function trackingPages(app: FastifyInstance, opts: { tracking: Trac
           again = false;
           const current = await tracking.findByToken(request.params.token) as TrackedDeployment;
           const [events, state] = await Promise.all([tracking.events(deployment.id, lastId), tracking.snapshot(current)]);
-          const snapshot = { ...state, progressLabel: progressLabel(state), etaText: progressText(state) };
+          const snapshot = {
+            ...state, progressLabel: progressLabel(state), etaText: progressText(state),
+            stateLabel: t(`deployment.state.${current.state}` as MessageKey), badgeClass: BADGE[current.state] ?? '', stepsHtml: stepList(state),
+          };
           if (closed) return;
           for (const e of events) {
             res.write(`id: ${e.id}\nevent: progress\ndata: ${JSON.stringify({ message: eventMessage(e), at: e.createdAt.toISOString(), snapshot })}\n\n`);
@@ -71,12 +81,14 @@ export async function trackingPages(app: FastifyInstance, opts: { tracking: Trac
       }
     };
     const unsubscribe = hub.subscribe(deployment.id, () => void send());
+    openStreams.add(close);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     function close() {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
       unsubscribe();
+      openStreams.delete(close);
       res.end();
     }
     request.raw.on('close', close);

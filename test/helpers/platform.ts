@@ -18,6 +18,8 @@ export interface TestPlatform {
   sql: pg.Pool;
   logs: CapturedLogger;
   dataDir: string;
+  /** Stops the platform now (it is otherwise stopped after the test); idempotent. */
+  stop(): Promise<void>;
 }
 
 /** Web role only by default: tests of provisioning ask for the worker too. */
@@ -34,13 +36,15 @@ export async function startTestPlatform(
   const logs = captureLogger();
   const platform = await startPlatform(config, logs.log, roles);
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= platform.stop());
   t.after(async () => {
-    await platform.stop();
+    await stop();
     await sql.end();
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return { url: platform.url!, app: platform.app!, database, sql, logs, dataDir };
+  return { url: platform.url!, app: platform.app!, database, sql, logs, dataDir, stop };
 }
 
 /** Opens a form page and returns what a browser would post back: the CSRF token and cookie. */

@@ -19,6 +19,8 @@ export interface TrackingPageOptions {
   credentials: { username: string; password: string } | undefined;
 }
 
+export const BADGE: Record<string, string> = { succeeded: 'badge--success', failed: 'badge--error', running: 'badge--brand', queued: 'badge--info' };
+
 const STEP_STATE: Record<string, string> = { succeeded: 'done', running: 'active', failed: 'failed', skipped: 'skipped', compensated: 'skipped', pending: 'pending' };
 
 export function eventMessage(event: DeploymentEventRow): string {
@@ -76,11 +78,11 @@ export function trackingPage({ deployment, snapshot, events, credentials }: Trac
   const state = t(`deployment.state.${deployment.state}` as MessageKey);
   const body = html`
     <section class="section">
-      <div class="container container--narrow stack" data-tracking="${live ? 'live' : 'done'}">
+      <div class="container container--narrow stack" data-tracking="${live ? 'live' : 'done'}" data-last-event-id="${events.at(-1)?.id ?? 0}">
         <p class="eyebrow">${t('deployment.lead', { entreprise: deployment.entreprise })}</p>
         <h1>${deployment.state === 'succeeded' ? t('deployment.ready.heading') : t('deployment.title')}</h1>
-        <p><span class="badge" id="state" data-state="${deployment.state}">${state}</span></p>
-        !${deployment.state === 'queued' ? html`<p>${t('deployment.queued.text')}</p>` : ''}
+        <p><span class="badge !${BADGE[deployment.state] ?? ''}" id="state" data-state="${deployment.state}">${state}</span></p>
+        !${deployment.state === 'queued' ? html`<p id="queued-text">${t('deployment.queued.text')}</p>` : ''}
         !${deployment.state === 'failed' ? alert({ kind: 'error', title: t('deployment.failed.title'), text: t('deployment.failed.text') }) : ''}
         !${deployment.state === 'succeeded' ? readyView(deployment, credentials) : ''}
         !${progress(snapshot)}
