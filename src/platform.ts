@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { createContactService } from './contact/contact.service.ts';
 import { type Database, migrationsApplied, openDatabase, runMigrations } from './db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { getPlatformInstanceId } from './db/platform-instance.repository.ts';
 import { buildApp } from './http/app.ts';
 import { type Queue, startQueue } from './jobs/queue.ts';
 import { createLocalOrchestrator } from './orchestrators/local/local-orchestrator.ts';
@@ -109,7 +110,8 @@ async function startWeb({ config, log, plans, url, database, queue, cipher, stop
 }
 
 async function startWorker({ config, log, plans, url, database, queue, cipher, stops }: Shared, publicUrl: string) {
-  const orchestrator = createLocalOrchestrator({ databaseUrl: url, dataDir: config.dataDir, log });
+  const namespace = await getPlatformInstanceId(database.db);
+  const orchestrator = createLocalOrchestrator({ databaseUrl: url, dataDir: config.dataDir, log, namespace });
   stops.push(() => orchestrator.close());
   const deps: ProvisioningDeps = {
     db: database.db, pool: database.pool, orchestrator, cipher, queue, plans, log,

@@ -183,3 +183,9 @@ export const portAllocations = pgTable('port_allocations', {
   primaryKey({ columns: [t.environment, t.port] }),
   uniqueIndex('port_allocations_stack_key').on(t.stackId),
 ]);
+
+/** One row: this platform's random id, kept by backups, new after a database reset. */
+export const platformInstance = pgTable('platform_instance', {
+  id: text('id').primaryKey().default(sql`substr(md5(random()::text || clock_timestamp()::text), 1, 8)`),
+  createdAt: createdAt(),
+});

@@ -29,6 +29,8 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const name = `t_${process.env.ERPBTP_TEST_RUN ?? 'adhoc'}_${randomBytes(5).toString('hex')}`;
   const admin = adminUrl();
   await withAdmin(admin, (c) => c.query(`create database ${name}${migrated ? ` template ${template}` : ''}`));
+  // A clone is a platform of its own: it must not share the template's instance id.
+  if (migrated) await withAdmin(databaseUrl(admin, name), (c) => c.query(`update platform_instance set id = substr(md5(random()::text), 1, 8)`));
   return {
     name,
     url: databaseUrl(admin, name),

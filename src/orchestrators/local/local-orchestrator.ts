@@ -37,6 +37,8 @@ export interface LocalOrchestratorOptions {
   stopTimeoutMs?: number;
   /** Tenant log files: size and count (default 10 MB × 3). */
   logFiles?: { maxBytes?: number; files?: number };
+  /** Prefix of tenant database and role names: the platform instance's id (see tenantDatabaseName). */
+  namespace?: string;
 }
 
 /** StackStatus plus the supervisor's counters. */
@@ -95,7 +97,7 @@ export function createLocalOrchestrator(options: LocalOrchestratorOptions): Loca
   const backoff = options.restartBackoff ?? { initialMs: 500, maxMs: 30_000 };
   const appHost = options.appHost ?? '127.0.0.1';
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
-  const databases: TenantDatabases = createTenantDatabases(options.databaseUrl);
+  const databases: TenantDatabases = createTenantDatabases(options.databaseUrl, options.namespace);
   const postgres = postgresAddress(options.databaseUrl);
   const nodeArgs = process.features.typescript ? [] : ['--experimental-strip-types'];
   const stacks = new Map<string, Stack>();
@@ -159,7 +161,7 @@ export function createLocalOrchestrator(options: LocalOrchestratorOptions): Loca
     for (const key of INHERITED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
     Object.assign(env, spec.variables);
     delete env.DATABASE_URL; // the tenant must use its own role, given field by field below
-    const database = tenantDatabaseName(stack.name);
+    const database = tenantDatabaseName(stack.name, options.namespace);
     Object.assign(env, {
       APP_PORT: String(spec.port),
       APP_HOST: appHost,

@@ -5,9 +5,13 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { OrchestratorError } from '../../provisioning/orchestrator.ts';
 
-/** `tenant_<stack name with - replaced by _>`: the role and the database share it. */
-export function tenantDatabaseName(stack: string): string {
-  return `tenant_${stack.replaceAll('-', '_')}`;
+/**
+ * `tenant_<namespace>_<stack name with - replaced by _>`: the role and the database share it. The namespace
+ * (the platform instance's id) keeps a new platform database from adopting the tenant databases of a
+ * previous one that used the same stack names.
+ */
+export function tenantDatabaseName(stack: string, namespace = ''): string {
+  return `tenant_${namespace ? `${namespace}_` : ''}${stack.replaceAll('-', '_')}`;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface TenantDatabases {
 const LOCK_NAMESPACE = 0x6c6f6361; // 'loca'
 const DUPLICATE = new Set(['42710' /* duplicate_object */, '42P04' /* duplicate_database */, '23505' /* unique_violation */]);
 
-export function createTenantDatabases(databaseUrl: string): TenantDatabases {
+export function createTenantDatabases(databaseUrl: string, namespace = ''): TenantDatabases {
   /**
    * Catalog changes to one role (ALTER ROLE, GRANT) from concurrent sessions can fail with "tuple concurrently
    * updated": operations on one tenant are serialised across sessions by a session-level advisory lock (CREATE
@@ -76,7 +80,7 @@ export function createTenantDatabases(databaseUrl: string): TenantDatabases {
 
   return {
     ensure(stack, password) {
-      const name = tenantDatabaseName(stack);
+      const name = tenantDatabaseName(stack, namespace);
       return withTenantLock(`preparing database ${name}`, name, async (client) => {
         const role = client.escapeIdentifier(name);
         const secret = client.escapeLiteral(scramVerifier(password) ?? password);
@@ -125,7 +129,7 @@ export function createTenantDatabases(databaseUrl: string): TenantDatabases {
     },
 
     drop(stack) {
-      const name = tenantDatabaseName(stack);
+      const name = tenantDatabaseName(stack, namespace);
       return withTenantLock(`dropping database ${name}`, name, async (client) => {
         const ident = client.escapeIdentifier(name);
         await client.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
@@ -134,7 +138,7 @@ export function createTenantDatabases(databaseUrl: string): TenantDatabases {
     },
 
     exists(stack) {
-      const name = tenantDatabaseName(stack);
+      const name = tenantDatabaseName(stack, namespace);
       return withClient(`inspecting database ${name}`, async (client) => {
         const { rows } = await client.query<{ role: boolean; database: boolean }>(
           `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS role,

@@ -86,10 +86,10 @@ test('a platform killed after each provisioning step recovers with exactly one i
     assert.equal(health, 200, `instance answering after a crash after ${step}`);
     assert.equal(await tenantProcesses(stack.name), 1, `one tenant process after a crash after ${step}`);
     const { rows: [counts] } = await sql.query(`select
-        (select count(*)::int from pg_database where datname = $1) as databases,
+        (select count(*)::int from pg_database where datname = 'tenant_' || (select id from platform_instance) || '_' || $1) as databases,
         (select count(*)::int from port_allocations p join stacks s on s.id = p.stack_id where s.name = $2) as ports,
         (select count(*)::int from credentials c join stacks s on s.id = c.stack_id where s.name = $2) as credentials`,
-      [`tenant_${stack.name.replaceAll('-', '_')}`, stack.name]);
+      [stack.name.replaceAll('-', '_'), stack.name]);
     assert.deepEqual(counts, { databases: 1, ports: 1, credentials: 4 }, `after a crash after ${step}`);
     restarted.kill('SIGTERM');
     await exited(restarted);

@@ -124,3 +124,17 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   const again = await platform.app.inject(tracking);
   assert.match(again.body, /Votre ERP BTP est prêt/);
 });
+
+test('a new platform database never adopts the tenant database of a previous one with the same stack name', async (t) => {
+  const first = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0' }, { web: true, worker: true });
+  await signup(first);
+  await waitForState(first, ['succeeded']);
+  const second = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0' }, { web: true, worker: true });
+  await signup(second);
+  await waitForState(second, ['succeeded']);
+  const names = async (p: TestPlatform) => (await p.sql.query(`select 'tenant_' || (select id from platform_instance) || '_' || replace(name, '-', '_') as db from stacks`)).rows[0].db as string;
+  const [a, b] = [await names(first), await names(second)];
+  assert.notEqual(a, b);
+  const { rows } = await first.sql.query('select datname from pg_database where datname = any($1) order by datname', [[a, b]]);
+  assert.equal(rows.length, 2, 'each platform has its own tenant database');
+});
