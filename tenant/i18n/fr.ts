@@ -38,7 +38,7 @@ export const fr = {
   'login.submit': 'Se connecter',
   'login.failed': 'Identifiant ou mot de passe incorrect.',
   'login.throttled': 'Trop de tentatives de connexion. Réessayez dans quelques minutes.',
-  'login.help': 'Vos identifiants vous ont été envoyés par e-mail lors de la création de votre espace.',
+  'login.help': 'Vos identifiants vous ont été donnés à la fin de la création de votre espace. Au premier accès, vous choisirez votre propre mot de passe.',
 
   // Password change.
   'password.title': 'Changer le mot de passe',

@@ -10,7 +10,7 @@ export const deployment = {
   'deployment.state.cancelled': 'Annulée',
   'deployment.queued.text': 'Votre demande est enregistrée. La création de votre instance va démarrer d’un instant à l’autre ; cette page se met à jour toute seule.',
   'deployment.progress': 'Étape {done} sur {total}',
-  'deployment.eta': 'Environ {seconds} s restantes',
+  'deployment.eta': 'Encore environ {seconds} s',
   'deployment.events.title': 'Journal de la création',
   'deployment.autoRefresh': 'Cette page s’actualise automatiquement toutes les {seconds} secondes.',
 

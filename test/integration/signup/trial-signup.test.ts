@@ -60,7 +60,7 @@ test('trial signup over HTTP', async (t) => {
   await t.test('a second request with the same e-mail, in another case, creates nothing', async () => {
     const response = await post({ ...person, email: 'ELISE@Batiments-Dupont.fr', entreprise: 'Autre' });
     assert.equal(response.statusCode, 409);
-    assert.match(response.body, /e-mail de bienvenue/);
+    assert.match(response.body, /affichés à la fin de votre inscription/);
     assert.equal(await count('clients'), 1);
     assert.equal(await count('stacks'), 1);
   });
