@@ -1,0 +1,61 @@
+// Memory of 1,000 concurrent tracking streams on one web process (target: < 100 MB added).
+// The web role runs in its own process (`erpbtp web`), so the client's sockets are not counted;
+// its resident memory is read from /proc before and after the streams are open.
+// Usage: npm run bench:streams [-- count]
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { openDatabase, runMigrations } from '../src/db/database.ts';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+
+const count = Number(process.argv[2] ?? 1000);
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-streams-'));
+const log = pino({ level: 'warn' });
+const embedded = await startEmbeddedPostgres({ directory: dataDir, log });
+const database = openDatabase(embedded.url, { max: 2 });
+await runMigrations(database.pool, log);
+await database.close();
+const port = await freePort();
+const web = spawn(process.execPath, ['src/main.ts', 'web'], {
+  env: { ...process.env, DATABASE_URL: embedded.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIGNUP_RATE_LIMIT: '0' },
+  stdio: 'ignore',
+});
+const base = `http://127.0.0.1:${port}`;
+const rssMb = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${web.pid}/status`, 'utf8'))![1]) / 1024;
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+try {
+  while (!(await fetch(`${base}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+  const page = await fetch(`${base}/essai`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const signup = await fetch(`${base}/essai`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ nom: 'Martin', prenom: 'Julie', email: 'julie@martin-btp.fr', entreprise: 'Martin BTP', telephone: '0612345678', effectif: '1-5', plan: 'essai', cgv: 'on', _csrf: token }),
+  });
+  const tracking = signup.headers.get('location')!;
+  // Warm the process up (one stream opened and closed) before the baseline.
+  await new Promise<void>((resolve) => http.get(`${base}${tracking}/flux`, (res) => { res.once('data', () => { res.destroy(); resolve(); }); }));
+  await new Promise((r) => setTimeout(r, 500));
+  const before = await rssMb();
+  const streams: http.IncomingMessage[] = [];
+  await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+    http.get(`${base}${tracking}/flux`, { agent }, (res) => {
+      streams.push(res);
+      res.once('data', () => resolve());
+    }).on('error', reject);
+  })));
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await rssMb();
+  console.log(`web process RSS: ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB with ${streams.length} open streams`);
+  console.log(`added: ${(after - before).toFixed(1)} MB, ${(((after - before) * 1024) / streams.length).toFixed(1)} KB per stream (target < 100 MB for 1,000)`);
+  for (const s of streams) s.destroy();
+} finally {
+  web.kill('SIGTERM');
+  await new Promise((r) => web.once('exit', r));
+  await embedded.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
