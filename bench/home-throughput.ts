@@ -4,12 +4,12 @@ import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { startBenchPlatform } from './lib/platform.ts';
+import { startWebProcess } from './lib/web-process.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const DESIGN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../design');
 
-const platform = await startBenchPlatform({}, { web: true, worker: false });
+const platform = await startWebProcess();
 const home = await (await fetch(`${platform.url}/`)).text();
 const staticName = `bench-static-${process.pid}.html`;
 const staticFile = path.join(DESIGN_DIR, staticName);

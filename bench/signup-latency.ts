@@ -1,12 +1,12 @@
 // Trial signups at 50 concurrent connections, each with a fresh e-mail: latency p50/p99 and
-// signups per second (targets: p99 < 100 ms, >= 200/s). The insert of a `SELECT 1` round trip
-// through the same server is printed beside it as the machine's baseline.
+// signups per second (targets: p99 < 100 ms, >= 200/s), against `erpbtp web` in its own
+// process. GET /readyz (one `SELECT 1`) on the same server is the baseline of the run.
 // Usage: npm run bench:signup [-- seconds]
 import autocannon from 'autocannon';
-import { startBenchPlatform } from './lib/platform.ts';
+import { startWebProcess } from './lib/web-process.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
-const platform = await startBenchPlatform({ SIGNUP_RATE_LIMIT: '0' }, { web: true, worker: false });
+const platform = await startWebProcess({ SIGNUP_RATE_LIMIT: '0' });
 try {
   const page = await fetch(`${platform.url}/essai`);
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];

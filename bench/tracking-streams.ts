@@ -2,33 +2,15 @@
 // The web role runs in its own process (`erpbtp web`), so the client's sockets are not counted;
 // its resident memory is read from /proc before and after the streams are open.
 // Usage: npm run bench:streams [-- count]
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { openDatabase, runMigrations } from '../src/db/database.ts';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startWebProcess } from './lib/web-process.ts';
 
 const count = Number(process.argv[2] ?? 1000);
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-streams-'));
-const log = pino({ level: 'warn' });
-const embedded = await startEmbeddedPostgres({ directory: dataDir, log });
-const database = openDatabase(embedded.url, { max: 2 });
-await runMigrations(database.pool, log);
-await database.close();
-const port = await freePort();
-const web = spawn(process.execPath, ['src/main.ts', 'web'], {
-  env: { ...process.env, DATABASE_URL: embedded.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIGNUP_RATE_LIMIT: '0' },
-  stdio: 'ignore',
-});
-const base = `http://127.0.0.1:${port}`;
-const rssMb = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${web.pid}/status`, 'utf8'))![1]) / 1024;
+const web = await startWebProcess({ SIGNUP_RATE_LIMIT: '0' });
+const base = web.url;
+const rssMb = web.rssMb;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 try {
-  while (!(await fetch(`${base}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
   const page = await fetch(`${base}/essai`);
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -54,8 +36,5 @@ try {
   console.log(`added: ${(after - before).toFixed(1)} MB, ${(((after - before) * 1024) / streams.length).toFixed(1)} KB per stream (target < 100 MB for 1,000)`);
   for (const s of streams) s.destroy();
 } finally {
-  web.kill('SIGTERM');
-  await new Promise((r) => web.once('exit', r));
-  await embedded.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await web.stop();
 }
