@@ -8,7 +8,7 @@ import pg from 'pg';
 import { percentile, startBenchPlatform } from './lib/platform.ts';
 
 const count = Number(process.argv[2] ?? 20);
-const platform = await startBenchPlatform({ SIGNUP_RATE_LIMIT: '0', PROVISIONING_CONCURRENCY: '4' }, { web: true, worker: true });
+const platform = await startBenchPlatform({ SIGNUP_RATE_LIMIT: '0', PROVISIONING_CONCURRENCY: process.env.PROVISIONING_CONCURRENCY ?? '4' }, { web: true, worker: true });
 const sql = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
 let n = 0;
 

@@ -47,7 +47,10 @@ export async function startQueue(url: string, log: Logger, options: { schedule?:
         ...(o.startAfter !== undefined ? { startAfter: o.startAfter } : {}),
       }),
     async work<N extends JobName>(name: N, { concurrency }: { concurrency: number }, handler: JobHandler<N>) {
-      await boss.work<JobCatalogue[N]>(name, { batchSize: 1, localConcurrency: concurrency }, async (jobs) => {
+      // NOTIFY only announces new jobs: a worker that frees up while jobs wait, or a job whose
+      // startAfter (retry, deferral) comes due, is found by polling, which would otherwise be 30 s.
+      const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
+      await boss.work<JobCatalogue[N]>(name, { batchSize: 1, localConcurrency: concurrency, ...polling }, async (jobs) => {
         for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
       });
     },
