@@ -49,7 +49,6 @@ export async function listDeploymentEvents(ex: Executor, deploymentId: number, a
 }
 
 export type DeploymentRow = typeof deployments.$inferSelect;
-export type StackRow = typeof stacks.$inferSelect;
 
 /** Everything a saga step needs to know about its deployment, read fresh at each step. */
 export async function getDeploymentContext(ex: Executor, deploymentId: number) {

@@ -287,27 +287,6 @@ export function badge(o: { kind?: BadgeKind; text: string }): string {
   return html`<span class="badge!${kind}">${o.text}</span>`;
 }
 
-export interface ProgressBarOptions {
-  label: string;
-  value: number;
-  max?: number;
-  id?: string;
-  tone?: 'default' | 'success' | 'error';
-}
-
-/** A labelled progress bar (native <progress>, so assistive technologies read its value). */
-export function progressBar(o: ProgressBarOptions): string {
-  const max = o.max ?? 100;
-  const pct = Math.round((Math.min(Math.max(o.value, 0), max) / max) * 100);
-  const id = o.id ?? 'progress';
-  const tone = o.tone && o.tone !== 'default' ? ` progress--${o.tone}` : '';
-  const shown = t('site.ui.percent', { value: pct });
-  return html`<div class="progress!${tone}">
-  <div class="progress__head"><span id="${id}-label">${o.label}</span><span class="progress__value" id="${id}-value" aria-hidden="true">${shown}</span></div>
-  <progress class="progress__bar" id="${id}" max="${max}" value="${o.value}" aria-labelledby="${id}-label">${shown}</progress>
-</div>`;
-}
-
 export type StepState = 'done' | 'active' | 'pending' | 'failed' | 'skipped';
 
 export interface StepItem {

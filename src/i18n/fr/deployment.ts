@@ -12,6 +12,7 @@ export const deployment = {
   'deployment.progress': 'Étape {done} sur {total}',
   'deployment.eta': 'Encore environ {seconds} s',
   'deployment.events.title': 'Journal de la création',
+  'deployment.events.stepsLabel': 'Étapes de la création',
   'deployment.autoRefresh': 'Cette page s’actualise automatiquement toutes les {seconds} secondes.',
 
   'deployment.step.reserve.label': 'Réservation de l’adresse de votre instance',
@@ -35,12 +36,6 @@ export const deployment = {
   'deployment.step.health.done': 'Votre ERP répond.',
   'deployment.step.activate.started': 'Activation de votre abonnement…',
   'deployment.step.activate.done': 'Abonnement activé.',
-  'deployment.stepStatus.pending': 'à venir',
-  'deployment.stepStatus.running': 'en cours',
-  'deployment.stepStatus.succeeded': 'terminée',
-  'deployment.stepStatus.failed': 'en échec',
-  'deployment.stepStatus.skipped': 'non effectuée',
-  'deployment.stepStatus.compensated': 'annulée',
 
   'deployment.event.queued': 'Demande enregistrée : votre instance est en file d’attente.',
   'deployment.event.started': 'La création de votre instance commence.',

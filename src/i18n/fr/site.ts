@@ -37,7 +37,6 @@ export const site = {
   'site.ui.choose': 'Choisissez…',
   'site.ui.newWindow': '(s’ouvre dans un nouvel onglet)',
   'site.ui.honeypot': 'Ne remplissez pas ce champ',
-  'site.ui.percent': '{value}\u00a0%',
   'site.ui.step.done': 'Terminé',
   'site.ui.step.active': 'En cours',
   'site.ui.step.pending': 'À venir',

@@ -3,8 +3,7 @@
 // with it, /assets/js/tracking.js follows the event stream.
 import { html } from 'ghtml';
 import { pageLayout } from '../../http/views/layout.ts';
-import { alert } from '../../http/views/components.ts';
-import { icon } from '../../http/views/icons.ts';
+import { alert, type StepState, stepList as steps_ } from '../../http/views/components.ts';
 import { format, type MessageKey, t } from '../../i18n/index.ts';
 import type { DeploymentEventRow } from '../deployments.repository.ts';
 import type { TrackedDeployment, TrackingSnapshot } from '../tracking.service.ts';
@@ -21,18 +20,20 @@ export interface TrackingPageOptions {
 
 export const BADGE: Record<string, string> = { succeeded: 'badge--success', failed: 'badge--error', running: 'badge--brand', queued: 'badge--info' };
 
-const STEP_STATE: Record<string, string> = { succeeded: 'done', running: 'active', failed: 'failed', skipped: 'skipped', compensated: 'skipped', pending: 'pending' };
+const STEP_STATE: Record<string, StepState> = { succeeded: 'done', running: 'active', failed: 'failed', skipped: 'skipped', compensated: 'skipped', pending: 'pending' };
 
 export function eventMessage(event: DeploymentEventRow): string {
   return t(event.code as MessageKey, event.params);
 }
 
+/** The step list of the design system, in a container the live script replaces as a whole. */
 export function stepList(snapshot: TrackingSnapshot): string {
-  return html`<ol class="steps" id="steps">!${snapshot.steps.map((s) => html`
-    <li class="step" data-step="${s.name}" data-state="${STEP_STATE[s.status] ?? 'pending'}">
-      <span class="step__marker" aria-hidden="true">!${s.status === 'succeeded' ? icon('check') : ''}</span>
-      <span class="step__label">${t(`deployment.step.${s.name}.label` as MessageKey)}<span class="visually-hidden"> (${t(`deployment.stepStatus.${s.status}` as MessageKey)})</span></span>
-    </li>`)}</ol>`;
+  const steps = snapshot.steps.map((s) => ({
+    id: `step-${s.name}`,
+    label: t(`deployment.step.${s.name}.label` as MessageKey),
+    state: STEP_STATE[s.status] ?? 'pending',
+  }));
+  return html`<div id="steps">!${steps_(steps, t('deployment.events.stepsLabel'))}</div>`;
 }
 
 export function progressLabel(snapshot: TrackingSnapshot): string {

@@ -25,11 +25,3 @@ export function errorPage(o: ErrorPageOptions): string {
 </section>`;
   return pageLayout({ title: o.title, noindex: true, body });
 }
-
-/** The standard page for a status, with the shared texts of the `common.error.*` catalogue. */
-export function errorPageFor(status: number): string {
-  if (status === 404) return errorPage({ status, title: t('common.error.notFound.title'), text: t('common.error.notFound.text') });
-  if (status === 429) return errorPage({ status, title: t('common.error.tooMany.title'), text: t('common.error.tooMany.text') });
-  if (status >= 400 && status < 500) return errorPage({ status, title: t('common.error.badRequest.title'), text: t('common.error.badRequest.text') });
-  return errorPage({ status, title: t('common.error.server.title'), text: t('common.error.server.text') });
-}
