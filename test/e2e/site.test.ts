@@ -48,7 +48,8 @@ const pages: PublicPage[] = [
 ];
 
 // Pages are independent: a few at a time keeps the file fast (axe takes a second or two per page).
-test('public pages in a browser', { skip: skipWithoutChromium, concurrency: 2 }, async (t) => {
+// Still, 20 pages take 1.5 min on a loaded 2-core machine: a timeout of its own, not the suite's 2 min.
+test('public pages in a browser', { skip: skipWithoutChromium, concurrency: 2, timeout: 360_000 }, async (t) => {
   // The browser first: `after` hooks run in order, so it closes (ending its event streams) before the platform stops.
   const browser = await launchBrowser(t);
   const platform = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0' });

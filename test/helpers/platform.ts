@@ -28,8 +28,9 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-platform-'));
-  // Test files run in parallel, each with its own port table: give each its own block of tenant ports.
-  const base = 43000 + Math.floor(Math.random() * 900) * 20;
+  // Test files run in parallel, each with its own port table: give each its own block of tenant ports,
+  // below Linux's ephemeral range (32768-60999) where outgoing connections would take them.
+  const base = 20000 + Math.floor(Math.random() * 600) * 20;
   const config = loadConfig({
     DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TENANT_PORT_RANGE: `${base}-${base + 19}`, ...env,
   });

@@ -323,9 +323,11 @@ export function createLocalOrchestrator(options: LocalOrchestratorOptions): Loca
     }
     if (!free) {
       stack.notRunningReason = `port ${port} is busy`;
+      // Transient: the holder is often short-lived (an outgoing connection given this port by the kernel when
+      // the range overlaps the ephemeral one, a tenant still shutting down). A port held for good fails after the retries.
       throw new OrchestratorError(
         `local orchestrator: port ${port} on ${appHost} is already in use by another process; stack ${stack.name} cannot start on it`,
-        { transient: false },
+        { transient: true },
       );
     }
     await mkdir(stack.dir, { recursive: true, mode: 0o700 });

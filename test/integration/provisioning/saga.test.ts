@@ -28,9 +28,10 @@ async function signup(platform: TestPlatform, fields: Record<string, string> = {
 async function waitForState(platform: TestPlatform, states: string[], timeoutMs = 60_000): Promise<{ id: number; state: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await platform.sql.query('select id, state from deployments order by id desc limit 1');
+    const { rows } = await platform.sql.query('select id, state, error from deployments order by id desc limit 1');
     if (rows[0] && states.includes(rows[0].state)) return rows[0];
-    if (Date.now() > deadline) throw new Error(`deployment still ${rows[0]?.state}`);
+    // A finished deployment will not change by itself: say why at once instead of waiting for the deadline.
+    if (rows[0]?.state === 'failed' || Date.now() > deadline) throw new Error(`deployment ${rows[0]?.state}: ${rows[0]?.error ?? 'no error recorded'}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -102,6 +103,8 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   const platform = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0', TENANT_PORT_RANGE: `${port}-${port}` }, { web: true, worker: true });
   const tracking = await signup(platform);
   const failed = await waitForState(platform, ['failed']);
+  const { rows: retries } = await platform.sql.query(`select count(*)::int as n from deployment_events where code = 'deployment.event.retrying' and step = 'deploy'`);
+  assert.equal(retries[0].n, 4, 'a busy port is retried before the deployment fails');
 
   const { rows: [stack] } = await platform.sql.query('select observed_state, port from stacks');
   assert.equal(stack.observed_state, 'failed');
@@ -123,6 +126,23 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   await waitForState(platform, ['succeeded']);
   const again = await platform.app.inject(tracking);
   assert.match(again.body, /Votre ERP BTP est prêt/);
+});
+
+test('a port held for a moment by another process delays the deployment instead of failing it', async (t) => {
+  const port = await freePort();
+  const blocker = net.createServer().listen(port, '127.0.0.1');
+  await new Promise((r) => blocker.once('listening', r));
+  t.after(() => blocker.close());
+  const platform = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0', TENANT_PORT_RANGE: `${port}-${port}` }, { web: true, worker: true });
+  await signup(platform);
+  for (const deadline = Date.now() + 30_000; ;) {
+    const { rows: [deployment] } = await platform.sql.query(`select state, error, exists(select 1 from deployment_events e where e.deployment_id = d.id and e.code = 'deployment.event.retrying') as retrying from deployments d`);
+    if (deployment.retrying) break;
+    if (deployment.state === 'failed' || Date.now() > deadline) assert.fail(`expected a retry, got ${deployment.state}: ${deployment.error}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  blocker.close();
+  await waitForState(platform, ['succeeded']);
 });
 
 test('a new platform database never adopts the tenant database of a previous one with the same stack name', async (t) => {

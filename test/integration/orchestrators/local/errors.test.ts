@@ -24,14 +24,14 @@ function orchestratorError(transient: boolean, pattern: RegExp) {
   };
 }
 
-test('a port held by another process fails the deploy at once, not transient', async (t) => {
+test('a port held by another process is a transient failure, retried by the saga', async (t) => {
   const h = await harness(t);
   const port = await freePort();
   const squatter = net.createServer().listen(port, '127.0.0.1');
   await once(squatter, 'listening');
   t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
   const name = uniqueName('busy');
-  await assert.rejects(h.orchestrator.deploy(stackSpec(name, port)), orchestratorError(false, new RegExp(`port ${port} .*already in use`)));
+  await assert.rejects(h.orchestrator.deploy(stackSpec(name, port)), orchestratorError(true, new RegExp(`port ${port} .*already in use`)));
   const status = await h.orchestrator.inspect('local', name);
   assert.equal(status.state, 'exited');
   assert.match(status.containers[0]?.status ?? '', /port .* busy/);
