@@ -32,16 +32,21 @@ interface Parsed {
 }
 
 export function createCipher(keyRing: KeyRing): Cipher {
-  const dataKeys = new Map<string, KeyObject>();
-  for (const id of keyRing.ids) {
-    const master = keyRing.get(id);
-    if (master) dataKeys.set(id, deriveDataKey(master));
-  }
+  let ring = keyRing;
+  let dataKeys = deriveDataKeys(ring);
+  // A rotation may have added a key since this cipher was made: encrypt with it, and read what was written with it.
+  const refresh = (): void => {
+    const latest = ring.latest();
+    if (latest === ring) return;
+    ring = latest;
+    dataKeys = deriveDataKeys(ring);
+  };
 
   return {
     encrypt(plaintext, associatedData) {
       requireAssociatedData(associatedData);
-      const keyId = keyRing.currentId;
+      refresh();
+      const keyId = ring.currentId;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(ALGORITHM, dataKey(dataKeys, keyId), iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(authenticatedData(keyId, associatedData));
@@ -53,6 +58,7 @@ export function createCipher(keyRing: KeyRing): Cipher {
     decrypt(ciphertext, associatedData) {
       requireAssociatedData(associatedData);
       const { keyId, iv, data, tag } = parse(ciphertext);
+      if (!dataKeys.has(keyId)) refresh();
       const decipher = createDecipheriv(ALGORITHM, dataKey(dataKeys, keyId), iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(authenticatedData(keyId, associatedData));
       decipher.setAuthTag(tag);
@@ -71,6 +77,15 @@ export function createCipher(keyRing: KeyRing): Cipher {
       return parse(ciphertext).keyId;
     },
   };
+}
+
+function deriveDataKeys(keyRing: KeyRing): Map<string, KeyObject> {
+  const dataKeys = new Map<string, KeyObject>();
+  for (const id of keyRing.ids) {
+    const master = keyRing.get(id);
+    if (master) dataKeys.set(id, deriveDataKey(master));
+  }
+  return dataKeys;
 }
 
 function deriveDataKey(master: KeyObject): KeyObject {

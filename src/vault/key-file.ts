@@ -6,7 +6,7 @@ import {
   statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeKey, isValidKeyId, KEY_ID_RULE } from './key-material.ts';
 
 export interface KeyFileContent {
@@ -21,6 +21,11 @@ export interface KeyFileLogger {
 
 const FILE_MODE = 0o600;
 const EXPECTED = '{"current":"k1","keys":{"k1":"<base64 32-byte key>"}}';
+
+/** Where embedded mode keeps the key file: the platform and the `erpbtp keys` commands must agree. */
+export function keyFilePath(dataDir: string): string {
+  return join(dataDir, 'master-key.json');
+}
 
 /** Creates the file unless it exists; false when another process (or an earlier run) created it first. */
 export function createKeyFile(path: string, content: KeyFileContent): boolean {

@@ -1,6 +1,7 @@
 // The master keys the vault may decrypt with, one of them current (used to encrypt). Old keys stay in the
 // ring after a rotation so that ciphertexts written before it remain readable.
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import { type Stats, statSync } from 'node:fs';
 import { createKeyFile, readKeyFile, replaceKeyFile, tightenKeyFileMode, type KeyFileContent } from './key-file.ts';
 import { decodeKey, generateKey, isValidKeyId, KEY_ID_RULE, nextKeyId } from './key-material.ts';
 
@@ -13,14 +14,24 @@ export class KeyRing {
   readonly currentId: string;
   // Private and held as KeyObjects: logging or inspecting a KeyRing can never print key material.
   readonly #keys: ReadonlyMap<string, KeyObject>;
+  readonly #latest: (() => KeyRing) | undefined;
 
-  /** Copies the keys; the caller may wipe its buffers afterwards. */
-  constructor(currentId: string, keys: Iterable<readonly [string, Buffer]>) {
+  /** Copies the keys; the caller may wipe its buffers afterwards. `latest` gives the ring's newer versions. */
+  constructor(currentId: string, keys: Iterable<readonly [string, Buffer]>, latest?: () => KeyRing) {
     const map = new Map<string, KeyObject>();
     for (const [id, key] of keys) map.set(id, createSecretKey(key));
     if (!map.has(currentId)) throw new RangeError(`KeyRing: current key id "${currentId}" is not in the ring`);
     this.currentId = currentId;
     this.#keys = map;
+    this.#latest = latest;
+  }
+
+  /**
+   * The ring to use now. A ring loaded by `loadKeyRing` from a key file answers with the file's latest content,
+   * so a running platform learns the key `erpbtp keys rotate` adds; any other ring answers with itself.
+   */
+  latest(): KeyRing {
+    return this.#latest?.() ?? this;
   }
 
   get ids(): string[] {
@@ -87,7 +98,7 @@ export function loadKeyRing(options: LoadKeyRingOptions): { keyRing: KeyRing; cr
   } else {
     tightenKeyFileMode(keyFile, log);
   }
-  const keyRing = ringFromFile(readKeyFile(keyFile));
+  const keyRing = followKeyFile(keyFile)();
   if (!created) {
     log.info({ path: keyFile, currentKeyId: keyRing.currentId, keyIds: keyRing.ids }, 'master key file loaded');
   }
@@ -96,8 +107,8 @@ export function loadKeyRing(options: LoadKeyRingOptions): { keyRing: KeyRing; cr
 
 /**
  * Adds a fresh key to the key file and makes it current (`erpbtp keys rotate`). Previous keys are kept, so
- * existing ciphertexts stay readable; running processes pick the new key up when they restart.
- * Not safe against two concurrent rotations of the same file (an operator command, run once).
+ * existing ciphertexts stay readable; running processes see the new file through `KeyRing.latest()`.
+ * Not safe against two concurrent calls on the same file: `keys rotate` holds a database lock around it.
  */
 export function addKey(keyFile: string): { keyId: string; keyRing: KeyRing } {
   const content = readKeyFile(keyFile);
@@ -107,18 +118,49 @@ export function addKey(keyFile: string): { keyId: string; keyRing: KeyRing } {
   return { keyId, keyRing: ringFromFile(next) };
 }
 
-function ringFromFile(content: KeyFileContent): KeyRing {
+/**
+ * The key file's ring, read again only when the file was replaced: each write renames a new file into place
+ * (a new inode), so a stat per call is enough to notice a rotation.
+ */
+function followKeyFile(path: string): () => KeyRing {
+  let seen = '';
+  let ring: KeyRing | undefined;
+  const latest = (): KeyRing => {
+    // Stat before reading: a replacement in between is read now and noticed again on the next call.
+    const { ino, mtimeMs, size } = statKeyFile(path);
+    const stamp = `${ino}:${mtimeMs}:${size}`;
+    if (ring === undefined || stamp !== seen) {
+      ring = ringFromFile(readKeyFile(path), latest);
+      seen = stamp;
+    }
+    return ring;
+  };
+  return latest;
+}
+
+// A key file removed under a running platform must stop it from writing secrets, loudly: its next start would
+// create a fresh key file that opens none of them.
+function statKeyFile(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(`Cannot read master key file ${path}: ${code}`, { cause: error });
+  }
+}
+
+function ringFromFile(content: KeyFileContent, latest?: () => KeyRing): KeyRing {
   const keys: [string, Buffer][] = [];
   for (const [id, encoded] of Object.entries(content.keys)) {
     const decoded = decodeKey(encoded);
     if ('key' in decoded) keys.push([id, decoded.key]); // readKeyFile already rejected bad keys
   }
-  return ringFrom(content.current, keys);
+  return ringFrom(content.current, keys, latest);
 }
 
-function ringFrom(currentId: string, keys: [string, Buffer][]): KeyRing {
+function ringFrom(currentId: string, keys: [string, Buffer][], latest?: () => KeyRing): KeyRing {
   try {
-    return new KeyRing(currentId, keys);
+    return new KeyRing(currentId, keys, latest);
   } finally {
     for (const [, key] of keys) key.fill(0);
   }

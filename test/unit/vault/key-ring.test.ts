@@ -207,3 +207,50 @@ describe('addKey', () => {
     assert.ok(!existsSync(keyFile));
   });
 });
+
+describe('a key ring loaded from a key file follows the file', () => {
+  let dir = '';
+  let keyFile = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vault-'));
+    keyFile = join(dir, 'master-key.json');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets a running process read and write with the key a rotation adds, without a restart', () => {
+    const { keyRing } = loadKeyRing({ keyFile, log: fakeLog() });
+    const running = createCipher(keyRing);
+    const old = running.encrypt('ancien', AAD);
+
+    const { keyRing: rotated } = addKey(keyFile);
+    const reencrypted = createCipher(rotated).encrypt('rechiffré', AAD);
+    assert.equal(running.decrypt(reencrypted, AAD), 'rechiffré');
+    assert.equal(running.decrypt(old, AAD), 'ancien');
+    assert.equal(running.keyIdOf(running.encrypt('nouveau', AAD)), 'k2');
+    assert.equal(keyRing.latest().currentId, 'k2');
+  });
+
+  it('reads the file again only when it was replaced', () => {
+    const { keyRing } = loadKeyRing({ keyFile, log: fakeLog() });
+    const first = keyRing.latest();
+    assert.equal(keyRing.latest(), first);
+    addKey(keyFile);
+    const second = keyRing.latest();
+    assert.notEqual(second, first);
+    assert.equal(first.latest(), second, 'every version of the ring follows the same file');
+  });
+
+  it('refuses to encrypt, naming the file, once the key file is gone', () => {
+    const { keyRing } = loadKeyRing({ keyFile, log: fakeLog() });
+    const running = createCipher(keyRing);
+    const old = running.encrypt('ancien', AAD);
+    rmSync(keyFile);
+    assert.throws(() => running.encrypt('nouveau', AAD), /Cannot read master key file .*master-key\.json: ENOENT/);
+    assert.equal(running.decrypt(old, AAD), 'ancien', 'what it could read stays readable');
+  });
+
+  it('stays fixed when it comes from MASTER_KEY or from a list of keys', () => {
+    const keyRing = parseMasterKey(b64());
+    assert.equal(keyRing.latest(), keyRing);
+  });
+});
