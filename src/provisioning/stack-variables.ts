@@ -18,8 +18,12 @@ export function clientNumber(clientId: number): string {
   return `C${String(clientId).padStart(6, '0')}`;
 }
 
+/** Inside its container the app listens on this port: Traefik's target in domain mode. */
+const CONTAINER_APP_PORT = 8080;
+
 export async function buildStackSpec({ deps, stack, client, plan }: StepContext): Promise<StackSpec> {
-  if (stack.port === null || !stack.url) throw new OrchestratorError('stack has no reserved port', { transient: false });
+  const domainMode = deps.settings.tenantUrlTemplate !== undefined;
+  if (!stack.url || (stack.port === null && !domainMode)) throw new OrchestratorError('stack has no reserved URL and port', { transient: false });
   const secrets = new Map<string, string>();
   for (const c of await listCredentials(deps.db, stack.id)) {
     secrets.set(c.kind, deps.cipher.decrypt(c.ciphertext, credentialAad(stack.id, c.kind)));
@@ -32,7 +36,7 @@ export async function buildStackSpec({ deps, stack, client, plan }: StepContext)
   return {
     name: stack.name,
     environment: stack.environment,
-    port: stack.port,
+    port: domainMode ? null : stack.port,
     variables: {
       POSTGRES_PASSWORD: secret('database_password'),
       SECRET_KEY: secret('secret_key'),
@@ -42,7 +46,7 @@ export async function buildStackSpec({ deps, stack, client, plan }: StepContext)
       CLIENT_ID: String(client.id),
       CLIENT_NAME: client.entreprise,
       CLIENT_NUMBER: clientNumber(client.id),
-      APP_PORT: String(stack.port),
+      APP_PORT: String(domainMode ? CONTAINER_APP_PORT : stack.port),
       APP_URL: stack.url,
       PLATFORM_URL: deps.settings.publicUrl,
       PLAN: plan.id,

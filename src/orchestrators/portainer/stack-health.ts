@@ -64,19 +64,22 @@ function taskDetail(task: SwarmTask): string {
 /** Swarm services with our label and their tasks: one entry per replica slot (per node for global services). */
 export function stacksFromTasks(services: SwarmService[], tasks: SwarmTask[]): Map<string, StackStatus> {
   const stacks = new Map<string, StackStatus>();
-  const bySlot = new Map<string, SwarmTask[]>();
+  // Tasks by service, then by slot: one pass, so thousands of services cost no more than their tasks.
+  const slotsByService = new Map<string, Map<string, SwarmTask[]>>();
   for (const task of tasks) {
-    const key = `${task.ServiceID}/${task.Slot ?? task.NodeID ?? task.ID}`;
-    bySlot.set(key, [...(bySlot.get(key) ?? []), task]);
+    let slots = slotsByService.get(task.ServiceID);
+    if (!slots) slotsByService.set(task.ServiceID, (slots = new Map()));
+    const slot = String(task.Slot ?? task.NodeID ?? task.ID);
+    slots.set(slot, [...(slots.get(slot) ?? []), task]);
   }
   for (const service of services) {
     const name = service.Spec.Labels?.[STACK_LABEL];
     if (!name) continue;
-    const slots = [...bySlot.entries()].filter(([key]) => key.startsWith(`${service.ID}/`));
+    const slots = [...(slotsByService.get(service.ID) ?? new Map<string, SwarmTask[]>()).entries()];
     const replicas = service.Spec.Mode?.Replicated?.Replicas ?? slots.length;
     for (let i = 0; i < Math.max(replicas, slots.length); i++) {
-      const [key, slotTasks] = slots[i] ?? [`${service.ID}/${i + 1}`, []];
-      addTo(stacks, name, slotStatus(`${service.Spec.Name}.${key.split('/')[1]}`, slotTasks));
+      const [slot, slotTasks] = slots[i] ?? [String(i + 1), []];
+      addTo(stacks, name, slotStatus(`${service.Spec.Name}.${slot}`, slotTasks));
     }
   }
   return stacks;

@@ -105,7 +105,8 @@ export function containerInspect(engine: Engine, c: FakeContainer) {
 }
 
 export function serviceSummary(state: FakeState, engine: Engine, s: FakeService, withStatus: boolean) {
-  const tasks = [...state.tasks.values()].filter((t) => t.serviceId === s.ID);
+  // Only `status=true` needs the tasks: scanning them for every service would make large listings quadratic.
+  const tasks = withStatus ? [...state.tasks.values()].filter((t) => t.serviceId === s.ID) : [];
   const time = new Date(s.createdAt).toISOString();
   return {
     ID: s.ID,

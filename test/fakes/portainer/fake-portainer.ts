@@ -17,6 +17,7 @@ import { createFaults } from './faults.ts';
 import type { Fault } from './faults.ts';
 import { sendDockerError, sendError, sendJson } from './http-io.ts';
 import { servePublishedPorts } from './published-ports.ts';
+import { serveTraefik } from './traefik-routes.ts';
 import { createRouter } from './router.ts';
 import type { Route } from './router.ts';
 import { createStackCreateRoutes } from './stack-create.ts';
@@ -44,6 +45,8 @@ export interface FakePortainerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Answer HTTP on the published ports of running containers (`/health` as their healthcheck says), for demos. */
   servePublishedPorts?: boolean;
+  /** Stand in for Traefik on this port (0: a free one): requests are routed by Host to the container whose labels ask for it. */
+  traefikPort?: number;
   adminUsername?: string;
   adminPassword?: string;
   /** An API key of the admin the fake accepts in X-API-Key (default: a random `ptr_…`). */
@@ -175,6 +178,7 @@ export async function startFakePortainer(options: FakePortainerOptions = {}) {
   const host = options.host ?? '127.0.0.1';
   await listen(options.port ?? 0);
   const published = options.servePublishedPorts ? servePublishedPorts(state, engine, host) : null;
+  const traefik = options.traefikPort === undefined ? null : await serveTraefik(state, engine, host, options.traefikPort);
   const port = (server.address() as AddressInfo).port;
 
   function listen(onPort: number): Promise<void> {
@@ -206,6 +210,8 @@ export async function startFakePortainer(options: FakePortainerOptions = {}) {
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     apiKey,
+    /** Where the Traefik stand-in listens (option `traefikPort`), null without it. */
+    traefikPort: traefik?.port ?? null,
     adminUsername,
     adminPassword,
     /** The ids of the default environments, or of those given. */
@@ -271,6 +277,7 @@ export async function startFakePortainer(options: FakePortainerOptions = {}) {
     async close(): Promise<void> {
       abort.abort();
       published?.close();
+      traefik?.close();
       refusing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

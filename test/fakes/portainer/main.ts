@@ -22,7 +22,7 @@ console.log(`Fake Portainer listening on ${fake.url}
   environments: 1 (standalone Docker), 2 (Docker Swarm)
   published ports of running containers answer GET /health as their healthcheck says
 
-  PORTAINER_URL=${fake.url} PORTAINER_API_KEY=${fake.apiKey} PORTAINER_ENDPOINT_ID=1`);
+  ORCHESTRATOR=portainer PORTAINER_URL=${fake.url} PORTAINER_API_KEY=${fake.apiKey} PORTAINER_ENDPOINT_ID=1 TENANT_HOST=${new URL(fake.url).hostname} npm start`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
