@@ -1,6 +1,6 @@
 // Full-page screenshots of the product, at 360 px (phone) and 1280 px (laptop), for people to look at:
 // every public page, the trial form with errors, the tracking page while an instance is being created
-// and once it is ready, and the demo ERP (login, forced password change, dashboard, chantiers).
+// and once it is ready, the welcome e-mail, and the demo ERP (login, forced password change, dashboard, chantiers).
 // Starts the whole platform (web + worker) on a fresh embedded PostgreSQL in a temporary directory,
 // whatever DATABASE_URL says, and writes docs/screenshots/<name>-<width>.png.
 // Usage: npm run screenshots [-- --out <dir>]
@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
@@ -162,6 +164,30 @@ async function journey(browser: Browser, base: string, width: number, n: number)
     await shoot(page, 'erp-tableau-de-bord');
   } finally {
     await page.close();
+  }
+  await welcomeEmail(browser, `contact${n}@${n % 2 ? 'maconnerie-lefevre' : 'charpente-martin'}.fr`, width);
+}
+
+/** The welcome e-mail as the embedded SMTP server received it, rendered like a mail client would. */
+async function welcomeEmail(browser: Browser, to: string, width: number): Promise<void> {
+  const sql = new pg.Client({ connectionString: platform.databaseUrl });
+  await sql.connect();
+  try {
+    let raw: string | undefined;
+    for (let i = 0; i < 100 && !raw; i++) {
+      raw = (await sql.query('select raw from mail_sink_messages where $1 = any(envelope_to)', [to])).rows[0]?.raw;
+      if (!raw) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!raw) return void problems.push(`no welcome e-mail received for ${to}`);
+    const page = await newPage(browser, { width });
+    try {
+      await page.setContent(String((await simpleParser(raw)).html));
+      await shoot(page, 'email-bienvenue');
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await sql.end();
   }
 }
 

@@ -1,11 +1,12 @@
 // All configuration, read once from the environment at start and validated as a whole:
 // every invalid variable is reported in one error, naming it and what is expected.
 // Nothing else in the program reads process.env.
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { isValidEmail } from './forms/form-fields.ts';
 import { t } from './i18n/index.ts';
 
-// The Portainer driver joins this list with its own issue.
-export type Orchestrator = 'local';
+export type Orchestrator = 'local' | 'portainer';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -32,8 +33,42 @@ export interface Config {
   provisioningConcurrency: number;
   /** Fault injection for the crash tests only: the process kills itself right after this saga step succeeds. */
   faultKillAfterStep: string | undefined;
+  /** The Portainer driver's connection, when ORCHESTRATOR=portainer. */
+  portainer: PortainerConfig | undefined;
+  /** Domain mode (`https://{name}.erp-btp.fr`): tenants are reached at this URL through Traefik, no port is published. */
+  tenantUrlTemplate: string | undefined;
+  /** The vendor's stack template (Compose YAML); unset: templates/erp-btp.compose.yml. */
+  stackTemplate: string | undefined;
+  /** SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); unset: the embedded SMTP sink. */
+  smtpUrl: string | undefined;
+  /** Sender of every e-mail, `Name <address>` or an address. */
+  mailFrom: string;
+  /** Staff addresses told about deployments that fail for good. */
+  adminEmails: string[];
+  /** Where contact form messages are forwarded. */
+  salesEmail: string;
+  /** The support contact given to customers. */
+  supportEmail: string;
+  /** Longest wait between two attempts of an e-mail the server refused for now. */
+  mailRetryMaxSeconds: number;
+  /** How long a worker keeps an e-mail reserved while sending it; after a crash it is resent once this has passed. */
+  mailSendLeaseSeconds: number;
+  /** Fault injection for the crash tests only: the process kills itself once an e-mail is accepted, before recording it. */
+  faultKillAfterMailSent: boolean;
   /** Derived: true when no DATABASE_URL is given. */
   embeddedDatabase: boolean;
+}
+
+export interface PortainerConfig {
+  url: string;
+  /** Preferred over username and password when both are given. */
+  apiKey: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  /** Portainer environment ids new stacks are placed in. */
+  environments: string[];
+  /** Accept Portainer's self-signed certificate (logged as a warning). */
+  insecureTls: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -48,7 +83,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value must never be printed. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'MASTER_KEY'] as const;
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MASTER_KEY', 'SMTP_URL', 'PORTAINER_API_KEY', 'PORTAINER_PASSWORD'] as const;
 
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const problems: string[] = [];
@@ -74,6 +109,33 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const port = integer('PORT', 3000, 0, 65535);
   const host = read('HOST', '0.0.0.0', (raw) => raw, t('config.expected.nonEmpty'));
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const emails = (name: string, fallback: string[]) =>
+    read(name, fallback, (raw) => {
+      const list = raw.split(',').map((e) => e.trim()).filter(Boolean);
+      return list.length > 0 && list.every(isValidEmail) ? list : undefined;
+    }, t('config.expected.emails'));
+  const mailbox = (name: string, fallback: string) =>
+    read(name, fallback, (raw) => (isValidMailbox(raw) ? raw : undefined), t('config.expected.mailbox'));
+  const orchestrator = oneOf<Orchestrator>('ORCHESTRATOR', 'local', ['local', 'portainer']);
+  const portainer = (): PortainerConfig => {
+    if (!env.PORTAINER_URL?.trim()) problems.push(t('config.required', { name: 'PORTAINER_URL', condition: 'ORCHESTRATOR=portainer' }));
+    const settings: PortainerConfig = {
+      url: url('PORTAINER_URL', ['http:', 'https:']) ?? '',
+      apiKey: env.PORTAINER_API_KEY?.trim() || undefined,
+      username: env.PORTAINER_USERNAME?.trim() || undefined,
+      password: env.PORTAINER_PASSWORD || undefined,
+      environments: read('PORTAINER_ENDPOINT_ID', ['1'], parseEnvironmentIds, t('config.expected.environmentIds')),
+      insecureTls: boolean('PORTAINER_INSECURE_TLS', false),
+    };
+    if (settings.apiKey) return settings;
+    if (!settings.username && !settings.password) problems.push(t('config.portainer.credentials'));
+    else if (!settings.password) problems.push(t('config.required', { name: 'PORTAINER_PASSWORD', condition: 'PORTAINER_USERNAME' }));
+    else if (!settings.username) problems.push(t('config.required', { name: 'PORTAINER_USERNAME', condition: 'PORTAINER_PASSWORD' }));
+    return settings;
+  };
+  const tenantUrlTemplate = read<string | undefined>('TENANT_URL_TEMPLATE', undefined, parseTenantUrlTemplate, t('config.expected.tenantUrlTemplate'));
+  // Only the Portainer driver routes by host name (Traefik labels); local tenants are reached on their port.
+  if (tenantUrlTemplate && orchestrator !== 'portainer') problems.push(t('config.domainModeNeedsPortainer'));
   const config: Config = {
     port,
     host,
@@ -83,7 +145,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     logLevel: oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     logFileMaxMb: integer('LOG_FILE_MAX_MB', 10, 1, 1024),
     logFileCount: integer('LOG_FILE_COUNT', 5, 1, 100),
-    orchestrator: oneOf<Orchestrator>('ORCHESTRATOR', 'local', ['local']),
+    orchestrator,
     plansFile: env.PLANS_FILE ? path.resolve(cwd, env.PLANS_FILE) : undefined,
     signupRateLimit: integer('SIGNUP_RATE_LIMIT', 5, 0, 1_000_000),
     trustProxy: boolean('TRUST_PROXY', false),
@@ -92,10 +154,50 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     tenantHost: read('TENANT_HOST', 'localhost', (raw) => (/^[A-Za-z0-9.-]+$/.test(raw) ? raw : undefined), t('config.expected.nonEmpty')),
     provisioningConcurrency: integer('PROVISIONING_CONCURRENCY', 4, 1, 100),
     faultKillAfterStep: env.ERPBTP_FAULT_KILL_AFTER_STEP || undefined,
+    portainer: orchestrator === 'portainer' ? portainer() : undefined,
+    tenantUrlTemplate,
+    stackTemplate: read<string | undefined>('STACK_TEMPLATE', undefined, (raw) => readableFile(path.resolve(cwd, raw)), t('config.expected.file')),
+    smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: mailbox('MAIL_FROM', 'ERP BTP Cloud <ne-pas-repondre@erp-btp.fr>'),
+    adminEmails: emails('ADMIN_EMAILS', ['exploitation@erp-btp.fr']),
+    salesEmail: mailbox('SALES_EMAIL', 'commercial@erp-btp.fr'),
+    supportEmail: mailbox('SUPPORT_EMAIL', 'support@erp-btp.fr'),
+    mailRetryMaxSeconds: integer('MAIL_RETRY_MAX_SECONDS', 600, 1, 86_400),
+    mailSendLeaseSeconds: integer('MAIL_SEND_LEASE_SECONDS', 120, 1, 3_600),
+    faultKillAfterMailSent: env.ERPBTP_FAULT_KILL_AFTER_MAIL_SENT === 'true',
     embeddedDatabase: databaseUrl === undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** `address` or `Display Name <address>`. */
+function isValidMailbox(raw: string): boolean {
+  const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(raw);
+  return match !== null && isValidEmail(match[1] ?? match[2] ?? '');
+}
+
+/** `1` or `1,2`: Portainer environment ids, positive integers. */
+function parseEnvironmentIds(raw: string): string[] | undefined {
+  const ids = raw.split(',').map((id) => id.trim());
+  return ids.every((id) => /^[1-9]\d*$/.test(id)) ? [...new Set(ids)] : undefined;
+}
+
+/** `https://{name}.erp-btp.fr`: `{name}` in the host name, which Traefik routes to the stack; no path. */
+function parseTenantUrlTemplate(raw: string): string | undefined {
+  const template = raw.replace(/\/+$/, '');
+  const sample = URL.parse(template.replaceAll('{name}', 'stack-name'));
+  if (!sample || !['http:', 'https:'].includes(sample.protocol) || sample.username || sample.pathname !== '/' || sample.search || sample.hash) return undefined;
+  return sample.hostname.includes('stack-name') && /^[a-z0-9.-]+$/.test(sample.hostname) ? template : undefined;
+}
+
+function readableFile(file: string): string | undefined {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseInteger(raw: string, min: number, max: number): number | undefined {
@@ -131,6 +233,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     LOG_FILE_MAX_MB: config.logFileMaxMb,
     LOG_FILE_COUNT: config.logFileCount,
     ORCHESTRATOR: config.orchestrator,
+    ...(config.portainer ? describePortainer(config, config.portainer) : {}),
     PLANS_FILE: config.plansFile ?? '(plans par défaut)',
     SIGNUP_RATE_LIMIT: config.signupRateLimit,
     TRUST_PROXY: config.trustProxy,
@@ -138,6 +241,26 @@ export function describeConfig(config: Config): Record<string, string | number |
     TENANT_PORT_RANGE: `${config.portRange.min}-${config.portRange.max}`,
     TENANT_HOST: config.tenantHost,
     PROVISIONING_CONCURRENCY: config.provisioningConcurrency,
+    SMTP_URL: config.smtpUrl ? maskUrl(config.smtpUrl) : '(serveur SMTP embarqué : erpbtp mail list)',
+    MAIL_FROM: config.mailFrom,
+    ADMIN_EMAILS: config.adminEmails.join(', '),
+    SALES_EMAIL: config.salesEmail,
+    SUPPORT_EMAIL: config.supportEmail,
+    MAIL_RETRY_MAX_SECONDS: config.mailRetryMaxSeconds,
+    MAIL_SEND_LEASE_SECONDS: config.mailSendLeaseSeconds,
+  };
+}
+
+function describePortainer(config: Config, portainer: PortainerConfig): Record<string, string | boolean> {
+  return {
+    PORTAINER_URL: portainer.url,
+    PORTAINER_API_KEY: portainer.apiKey ? '***' : '(non définie)',
+    PORTAINER_USERNAME: portainer.username ?? '(non défini)',
+    PORTAINER_PASSWORD: portainer.password ? '***' : '(non défini)',
+    PORTAINER_ENDPOINT_ID: portainer.environments.join(','),
+    PORTAINER_INSECURE_TLS: portainer.insecureTls,
+    TENANT_URL_TEMPLATE: config.tenantUrlTemplate ?? '(mode port : http://TENANT_HOST:<port>)',
+    STACK_TEMPLATE: config.stackTemplate ?? '(modèle fourni : templates/erp-btp.compose.yml)',
   };
 }
 

@@ -6,9 +6,12 @@ import { type Config, ConfigError, describeConfig, loadConfig } from './config.t
 import { type Database, openDatabase, runMigrations } from './db/database.ts';
 import { startQueue } from './jobs/queue.ts';
 import { createLogger } from './logging/logger.ts';
+import { checkPortainer } from './orchestrators/portainer/config-check.ts';
 import { connectDatabase, type Roles, startPlatform } from './platform.ts';
+import { runMailCommand } from './mail/mail-command.ts';
 import { loadPlans } from './plans/plans.ts';
 import { retryDeployment } from './provisioning/retry-deployment.ts';
+import { prepareKeysCommand } from './vault/keys-command.ts';
 
 const USAGE = `Utilisation : erpbtp <commande>
 
@@ -17,9 +20,15 @@ Commandes :
   web            le serveur web seul (production, nécessite DATABASE_URL)
   worker         le worker seul (production, nécessite DATABASE_URL)
   migrate        applique les migrations de la base de données
-  config check   vérifie la configuration et l’affiche (secrets masqués)
+  config check   vérifie la configuration et l’affiche (secrets masqués) ;
+                 avec ORCHESTRATOR=portainer, interroge Portainer et liste ses environnements
   deployments retry <id>
                  relance un déploiement en échec
+  mail list | show <id> | status
+                 e-mails reçus par le serveur SMTP embarqué, état de la file d’envoi
+  keys status    clés maîtresses : secrets chiffrés par clé, rotation inachevée
+  keys rotate [--confirm]
+                 nouvelle clé maîtresse et rechiffrement des secrets (reprend une rotation inachevée)
 `;
 
 const SHUTDOWN_DELAY_MS = 10_000;
@@ -44,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     loadPlans(config.plansFile);
     console.log('Configuration valide :');
     for (const [key, value] of Object.entries(describeConfig(config))) console.log(`  ${key.padEnd(18)} ${value}`);
+    if (config.portainer) return (await checkPortainer(config.portainer, config, (line) => console.log(line))) ? 0 : 1;
     return 0;
   }
 
@@ -61,6 +71,15 @@ async function main(argv: string[]): Promise<number> {
       console.log('Migrations appliquées.');
       return 0;
     });
+  }
+
+  if (command === 'mail') {
+    return withDatabase(config, log, (_url, database) => runMailCommand(database.db, sub, arg, (line) => console.log(line)));
+  }
+
+  if (command === 'keys') {
+    const keys = prepareKeysCommand(argv, config, log, (line) => console.log(line));
+    return typeof keys === 'number' ? keys : withDatabase(config, log, (_url, database) => keys(database));
   }
 
   if (command === 'deployments' && sub === 'retry') {

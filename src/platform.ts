@@ -4,20 +4,26 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { createContactService } from './contact/contact.service.ts';
-import { type Database, migrationsApplied, openDatabase, runMigrations } from './db/database.ts';
+import { markContactForwarded } from './contact/contact.repository.ts';
+import { createContactService, forwardedContactId } from './contact/contact.service.ts';
+import { type Database, type Db, migrationsApplied, openDatabase, runMigrations } from './db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { getPlatformInstanceId } from './db/platform-instance.repository.ts';
 import { buildApp } from './http/app.ts';
 import { type Queue, startQueue } from './jobs/queue.ts';
-import { createLocalOrchestrator } from './orchestrators/local/local-orchestrator.ts';
+import { createEmailQueuer, type QueueEmail } from './mail/outbox.ts';
+import type { EmailRow } from './mail/outbox.repository.ts';
+import { startMailDelivery } from './mail/start-mail.ts';
+import { createOrchestrator } from './orchestrators/create-orchestrator.ts';
 import type { Plan } from './plans/plan.ts';
 import { loadPlans } from './plans/plans.ts';
 import { createDeploymentEventsHub } from './provisioning/deployment-events-hub.ts';
+import { addDeploymentEvent } from './provisioning/deployments.repository.ts';
 import { probeHealth } from './provisioning/health-probe.ts';
 import { reconcileStacks, startProvisioningWorker } from './provisioning/provisioning.jobs.ts';
 import { DEFAULT_PROVISIONING_SETTINGS, type ProvisioningDeps } from './provisioning/provisioning-deps.ts';
 import { createSagaRunner } from './provisioning/saga-runner.ts';
+import { readStackSecret } from './provisioning/stack-secrets.ts';
 import { createTrackingService } from './provisioning/tracking.service.ts';
 import { createSignupService } from './signup/signup.service.ts';
 import { createTenantSubscriptionService } from './subscriptions/tenant-subscription.service.ts';
@@ -43,6 +49,7 @@ interface Shared {
   url: string;
   database: Database;
   queue: Queue;
+  queueEmail: QueueEmail;
   cipher: Cipher;
   stops: (() => Promise<void>)[];
 }
@@ -69,7 +76,8 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
     await runMigrations(database.pool, log);
     const queue = await startQueue(url, log);
     stops.push(() => queue.stop());
-    const shared: Shared = { config, log, plans, url, database, queue, cipher: createCipher(keyRing), stops };
+    const queueEmail = createEmailQueuer({ queue, messageDomain: new URL(config.publicUrl).hostname });
+    const shared: Shared = { config, log, plans, url, database, queue, queueEmail, cipher: createCipher(keyRing), stops };
 
     const web = roles.web ? await startWeb(shared) : undefined;
     // With PORT=0 the system picks the port: tenants must call the platform where it really listens.
@@ -83,7 +91,7 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
   }
 }
 
-async function startWeb({ config, log, plans, url, database, queue, cipher, stops }: Shared) {
+async function startWeb({ config, log, plans, url, database, queue, queueEmail, cipher, stops }: Shared) {
   const deploymentEvents = createDeploymentEventsHub(url, log);
   stops.push(() => deploymentEvents.close());
   let migrated = false;
@@ -93,7 +101,7 @@ async function startWeb({ config, log, plans, url, database, queue, cipher, stop
       pool: database.pool, db: database.db, queue, plans, orchestrator: config.orchestrator,
       rateLimitPerHour: config.signupRateLimit, log,
     }),
-    contact: createContactService({ db: database.db, log }),
+    contact: createContactService({ pool: database.pool, queueEmail, salesEmail: config.salesEmail, log }),
     tracking: createTrackingService({ db: database.db, cipher }),
     tenantSubscriptions: createTenantSubscriptionService({ db: database.db, plans, publicUrl: config.publicUrl }),
     readiness: async () => {
@@ -109,21 +117,41 @@ async function startWeb({ config, log, plans, url, database, queue, cipher, stop
   return { app, url: listening };
 }
 
-async function startWorker({ config, log, plans, url, database, queue, cipher, stops }: Shared, publicUrl: string) {
+async function startWorker({ config, log, plans, url, database, queue, queueEmail, cipher, stops }: Shared, publicUrl: string) {
+  const mail = await startMailDelivery({
+    config, db: database.db, queue, log,
+    resolveSecret: (ref) => readStackSecret(database.db, cipher, ref.stackId, ref.kind),
+    onSent: (email) => recordDelivery(database.db, email),
+  });
+  stops.push(() => mail.stop());
   const namespace = await getPlatformInstanceId(database.db);
-  const orchestrator = createLocalOrchestrator({ databaseUrl: url, dataDir: config.dataDir, log, namespace });
+  const orchestrator = createOrchestrator(config, { databaseUrl: url, namespace, log });
   stops.push(() => orchestrator.close());
   const deps: ProvisioningDeps = {
     db: database.db, pool: database.pool, orchestrator, cipher, queue, plans, log,
+    mail: { queueEmail, deliver: mail.delivery.deliver, adminEmails: config.adminEmails },
     now: () => new Date(),
     probe: probeHealth,
     settings: {
       ...DEFAULT_PROVISIONING_SETTINGS,
       publicUrl, tenantHost: config.tenantHost, portRange: config.portRange, concurrency: config.provisioningConcurrency,
+      tenantUrlTemplate: config.tenantUrlTemplate,
+      // Each state check of a Portainer stack is a call to Portainer: once a second suits containers that take seconds to start.
+      ...(orchestrator.kind === 'portainer' ? { pollIntervalMs: 1_000 } : {}),
       killAfterStep: config.faultKillAfterStep,
     },
   };
-  // Tenants come back before new work is taken, so ports and processes are known.
-  await reconcileStacks(deps);
+  // Local tenants die with the platform: they come back before new work is taken, so ports and processes are
+  // known. Portainer stacks outlive it, and redeploying each of them at every boot would cost one deploy per stack.
+  if (orchestrator.kind === 'local') await reconcileStacks(deps);
   await startProvisioningWorker(queue, createSagaRunner(deps), deps);
+}
+
+/** What a sent e-mail means elsewhere: the tracking page tells the prospect, the contact message is marked forwarded. */
+async function recordDelivery(db: Db, email: EmailRow): Promise<void> {
+  if (email.template === 'welcome' && email.deploymentId !== null) {
+    await addDeploymentEvent(db, { deploymentId: email.deploymentId, step: 'welcome', code: 'deployment.event.welcomeSent', params: { email: email.recipients.join(', ') } });
+  }
+  const contactId = forwardedContactId(email.dedupeKey);
+  if (contactId !== undefined) await markContactForwarded(db, contactId, new Date());
 }

@@ -189,3 +189,60 @@ export const platformInstance = pgTable('platform_instance', {
   id: text('id').primaryKey().default(sql`substr(md5(random()::text || clock_timestamp()::text), 1, 8)`),
   createdAt: createdAt(),
 });
+
+export const emailStatuses = ['queued', 'sending', 'sent', 'failed', 'dead'] as const;
+export type EmailStatus = (typeof emailStatuses)[number];
+
+/** A secret an e-mail needs, resolved (decrypted) only when the message is sent. */
+export interface EmailSecretRef {
+  stackId: number;
+  kind: CredentialKind;
+}
+
+/**
+ * Every e-mail the platform sends, written in the transaction of the event that causes it, then delivered by
+ * a job. Rendering parameters are stored; secrets only as references.
+ */
+export const emailOutbox = pgTable('email_outbox', {
+  id: id(),
+  /** Template name under templates/mail/, e.g. `welcome`. */
+  template: text('template').notNull(),
+  recipients: text('recipients').array().notNull(),
+  replyTo: text('reply_to'),
+  params: jsonb('params').$type<Record<string, string | number | null>>().notNull().default({}),
+  secretRefs: jsonb('secret_refs').$type<Record<string, EmailSecretRef>>().notNull().default({}),
+  /** One e-mail per cause: e.g. `welcome:stack:42`. A second insert with the same key is a no-op. */
+  dedupeKey: text('dedupe_key').notNull(),
+  /** Our Message-ID, the same on every attempt, so a resend after a crash is recognised as the same message. */
+  messageId: text('message_id').notNull(),
+  clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+  deploymentId: bigint('deployment_id', { mode: 'number' }).references(() => deployments.id),
+  status: text('status').$type<EmailStatus>().notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  /** When it is due. While `sending`, the end of the worker's reservation: past it, the worker is presumed dead and the e-mail is resent. */
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  lastError: text('last_error'),
+  /** What the SMTP server answered on acceptance (its queue id). */
+  providerResponse: text('provider_response'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('email_outbox_dedupe_key').on(t.dedupeKey),
+  index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'failed', 'sending')`),
+  index('email_outbox_client_id_idx').on(t.clientId),
+  check('email_outbox_status_check', sql`${t.status} in ('queued','sending','sent','failed','dead')`),
+]);
+
+/** What the embedded SMTP sink received (no SMTP_URL): the whole journey works on a fresh machine. */
+export const mailSinkMessages = pgTable('mail_sink_messages', {
+  id: id(),
+  /** Receivers deduplicate on Message-ID, as large mailbox providers do: a resent message is stored once. */
+  messageId: text('message_id').notNull(),
+  envelopeFrom: text('envelope_from'),
+  envelopeTo: text('envelope_to').array().notNull(),
+  subject: text('subject').notNull(),
+  raw: text('raw').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('mail_sink_messages_message_id_key').on(t.messageId),
+]);

@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Queue } from '../jobs/queue.ts';
+import type { DeliveryOutcome } from '../mail/mail-delivery.ts';
+import type { QueueEmail } from '../mail/outbox.ts';
 import type { Plan } from '../plans/plan.ts';
 import type { Cipher } from '../vault/index.ts';
 import type { Orchestrator } from './orchestrator.ts';
@@ -12,6 +14,8 @@ export interface ProvisioningSettings {
   publicUrl: string;
   tenantHost: string;
   portRange: PortRange;
+  /** Domain mode (TENANT_URL_TEMPLATE, e.g. `https://{name}.erp-btp.fr`): the stack's URL, and no published port. */
+  tenantUrlTemplate?: string;
   /** Deployments running at once per environment, across all workers. */
   concurrency: number;
   /** How long to wait for the stack to run, then for its HTTP health, before a (retried) failure. */
@@ -32,6 +36,13 @@ export interface ProvisioningDeps {
   queue: Pick<Queue, 'send'>;
   plans: readonly Plan[];
   settings: ProvisioningSettings;
+  mail: {
+    queueEmail: QueueEmail;
+    /** Sends a queued e-mail now if no other worker holds it. */
+    deliver: (emailId: number) => Promise<DeliveryOutcome | undefined>;
+    /** Staff told about deployments that fail for good. */
+    adminEmails: readonly string[];
+  };
   log: Logger;
   now: () => Date;
   /** True when the app answers 200 on its health URL. */

@@ -7,6 +7,7 @@ import { withTransaction } from '../db/transaction.ts';
 import { findPlan } from '../plans/plans.ts';
 import { finishStep, listSteps, markStepRunning, recordStepError, skipPendingSteps } from './deployment-steps.repository.ts';
 import { addDeploymentEvent, getDeploymentContext, updateDeployment, updateStack } from './deployments.repository.ts';
+import { queueFailureEmails } from './failure-emails.ts';
 import { OrchestratorError } from './orchestrator.ts';
 import type { ProvisioningDeps } from './provisioning-deps.ts';
 import { CREATE_STEPS } from './steps/index.ts';
@@ -112,10 +113,12 @@ export function createSagaRunner(deps: ProvisioningDeps) {
         await addDeploymentEvent(deps.db, { deploymentId, step: row.name, code: 'deployment.event.compensationFailed', detail: describe(err) });
       }
     }
-    await withTransaction(deps.pool, async ({ tx }) => {
+    await withTransaction(deps.pool, async (transaction) => {
+      const { tx } = transaction;
       await updateStack(tx, ctx.stack.id, { observedState: 'failed' });
       await updateDeployment(tx, deploymentId, { state: 'failed', currentStep: null, finishedAt: deps.now() });
       await addDeploymentEvent(tx, { deploymentId, code: 'deployment.event.compensated' });
+      await queueFailureEmails(transaction, ctx, error, stepName);
     });
     log.error({ err: error, step: stepName }, 'deployment failed and was rolled back');
     return 'failed';

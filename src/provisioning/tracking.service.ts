@@ -11,7 +11,7 @@ import { hashTrackingToken, looksLikeTrackingToken } from './tracking-token.ts';
 
 // Used until real durations exist (first deployments of a fresh platform), in ms.
 const DEFAULT_STEP_MS: Record<string, number> = {
-  reserve: 50, secrets: 100, render: 50, deploy: 800, wait_running: 700, health: 1200, activate: 50,
+  reserve: 50, secrets: 100, render: 50, deploy: 800, wait_running: 700, health: 1200, activate: 50, welcome: 150,
 };
 
 export type TrackedDeployment = NonNullable<Awaited<ReturnType<typeof getTrackedDeployment>>>;

@@ -6,5 +6,7 @@ import { contact } from './contact.ts';
 import { deployment } from './deployment.ts';
 import { tenantApi } from './tenant-api.ts';
 import { legal } from './legal.ts';
+import { mail } from './mail.ts';
+import { keys } from './keys.ts';
 
-export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal } as const;
+export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal, ...mail, ...keys } as const;

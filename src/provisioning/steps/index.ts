@@ -7,8 +7,8 @@ import { deploy } from './04-deploy.ts';
 import { waitRunning } from './05-wait-running.ts';
 import { health } from './06-health.ts';
 import { activate } from './07-activate.ts';
+import { welcome } from './08-welcome.ts';
 import type { Step } from './step.ts';
 
-// The welcome e-mail step joins after `activate` with the e-mail outbox.
-export const CREATE_STEPS: readonly Step[] = [reserve, secrets, render, deploy, waitRunning, health, activate];
+export const CREATE_STEPS: readonly Step[] = [reserve, secrets, render, deploy, waitRunning, health, activate, welcome];
 export const CREATE_STEP_NAMES = CREATE_STEPS.map((s) => s.name);

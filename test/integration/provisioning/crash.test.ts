@@ -1,19 +1,11 @@
 // Crash safety: the platform process is killed (SIGKILL) right after each saga step did its
 // work and before it was recorded, then restarted; every deployment must still end with
-// exactly one tenant process, one database and one port.
+// exactly one tenant process, one database, one port and one welcome e-mail.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { freePort } from '../../../src/db/embedded-postgres.ts';
 import { CREATE_STEP_NAMES } from '../../../src/provisioning/steps/index.ts';
-import { createTestDatabase } from '../../helpers/database.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { exited, platformProcesses } from '../../helpers/platform-process.ts';
 
 async function tenantProcesses(stack: string): Promise<number> {
   let count = 0;
@@ -25,50 +17,12 @@ async function tenantProcesses(stack: string): Promise<number> {
 }
 
 test('a platform killed after each provisioning step recovers with exactly one instance', { timeout: 600_000 }, async (t) => {
-  const database = await createTestDatabase();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-crash-'));
-  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  const port = await freePort();
-  const tenantBase = 32000 + Math.floor(Math.random() * 30) * 20; // below the ephemeral range, apart from test/helpers/platform.ts
-  let child: ChildProcess | undefined;
-  t.after(async () => {
-    child?.kill('SIGTERM');
-    if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
-    await sql.end();
-    await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  const start = async (env: Record<string, string> = {}) => {
-    child = spawn(process.execPath, ['src/main.ts', 'start'], {
-      cwd: ROOT, stdio: 'ignore',
-      env: {
-        ...process.env, DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1',
-        PUBLIC_URL: `http://localhost:${port}`, TENANT_PORT_RANGE: `${tenantBase}-${tenantBase + 19}`, SIGNUP_RATE_LIMIT: '0',
-        LOG_LEVEL: 'warn', ...env,
-      },
-    });
-    for (let i = 0; i < 300; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('platform not ready');
-  };
-  const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
+  const { sql, start, signup } = await platformProcesses(t);
 
   for (const [i, step] of CREATE_STEP_NAMES.entries()) {
     const killed = await start({ ERPBTP_FAULT_KILL_AFTER_STEP: step });
-    const form = await fetch(`http://127.0.0.1:${port}/essai`);
-    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const signup = await fetch(`http://127.0.0.1:${port}/essai`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      body: new URLSearchParams({
-        nom: 'Crash', prenom: 'Test', email: `crash${i}@example.fr`, entreprise: `Crash étape ${i + 1}`, telephone: '0612345678',
-        effectif: '1-5', plan: 'essai', cgv: 'on', _csrf: token,
-      }),
-    });
-    assert.equal(signup.status, 303);
+    const status = await signup({ nom: 'Crash', prenom: 'Test', email: `crash${i}@example.fr`, entreprise: `Crash étape ${i + 1}` });
+    assert.equal(status, 303);
     await exited(killed);
     assert.equal(killed.signalCode, 'SIGKILL', `the platform was killed after ${step}`);
 
@@ -91,6 +45,12 @@ test('a platform killed after each provisioning step recovers with exactly one i
         (select count(*)::int from credentials c join stacks s on s.id = c.stack_id where s.name = $2) as credentials`,
       [stack.name.replaceAll('-', '_'), stack.name]);
     assert.deepEqual(counts, { databases: 1, ports: 1, credentials: 4 }, `after a crash after ${step}`);
+    // Exactly one welcome e-mail, wherever the crash fell (the embedded SMTP sink keeps one per Message-ID).
+    const welcomes = async () => (await sql.query(`select
+        (select count(*)::int from email_outbox where template = 'welcome' and recipients = array[$1] and status = 'sent') as sent,
+        (select count(*)::int from mail_sink_messages where envelope_to = array[$1]) as received`, [`crash${i}@example.fr`])).rows[0];
+    for (let w = 0; w < 100 && (await welcomes()).received === 0; w++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await welcomes(), { sent: 1, received: 1 }, `one welcome e-mail after a crash after ${step}`);
     restarted.kill('SIGTERM');
     await exited(restarted);
   }

@@ -46,7 +46,7 @@ test('a signup becomes a running instance, its secrets stored only encrypted', a
   assert.equal(stack.observed_state, 'running');
   assert.equal((await fetch(`${stack.url}/health`)).status, 200);
   const steps = await platform.sql.query('select name, status from deployment_steps order by position');
-  assert.deepEqual(steps.rows.map((s) => s.status), Array(7).fill('succeeded'));
+  assert.deepEqual(steps.rows.map((s) => s.status), Array(8).fill('succeeded'));
 
   // Every secret decrypts with its own associated data and appears nowhere in clear.
   const cipher = createCipher(loadKeyRing({ keyFile: path.join(platform.dataDir, 'master-key.json'), log: pino({ level: 'silent' }) }).keyRing);
@@ -54,7 +54,7 @@ test('a signup becomes a running instance, its secrets stored only encrypted', a
   assert.deepEqual(creds.map((c) => c.kind), ['database_password', 'initial_password', 'secret_key', 'tenant_token']);
   const secrets = creds.map((c) => cipher.decrypt(c.ciphertext, credentialAad(stack.id, c.kind)));
   let everything = '';
-  for (const table of ['clients', 'subscriptions', 'stacks', 'deployments', 'deployment_events', 'deployment_steps', 'credentials', 'port_allocations']) {
+  for (const table of ['clients', 'subscriptions', 'stacks', 'deployments', 'deployment_events', 'deployment_steps', 'credentials', 'port_allocations', 'email_outbox']) {
     const { rows } = await platform.sql.query(`select coalesce(string_agg(row_to_json(t)::text, ' '), '') as text from ${table} t`);
     everything += rows[0].text;
   }
@@ -112,11 +112,22 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   assert.equal((await platform.sql.query('select count(*)::int as n from port_allocations')).rows[0].n, 0);
   const { rows: steps } = await platform.sql.query('select name, status from deployment_steps order by position');
   assert.deepEqual(steps.map((s) => `${s.name}:${s.status}`), [
-    'reserve:compensated', 'secrets:compensated', 'render:succeeded', 'deploy:failed', 'wait_running:skipped', 'health:skipped', 'activate:skipped',
+    'reserve:compensated', 'secrets:compensated', 'render:succeeded', 'deploy:failed', 'wait_running:skipped', 'health:skipped', 'activate:skipped', 'welcome:skipped',
   ]);
   const page = await platform.app.inject(tracking);
   assert.match(page.body, /n’a pas abouti/);
   assert.doesNotMatch(page.body, /EADDRINUSE|in use|busy/i);
+
+  // The prospect is told honestly, without technical detail; the staff get the details (embedded SMTP sink).
+  const mails = async () => (await platform.sql.query('select envelope_to, subject, raw from mail_sink_messages order by id')).rows;
+  for (let i = 0; i < 100 && (await mails()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  const [toClient, toStaff] = await mails();
+  assert.deepEqual(toClient.envelope_to, [person.email]);
+  assert.equal(toClient.subject, 'La création de votre ERP BTP a pris du retard');
+  assert.doesNotMatch(toClient.raw, /already in use|port \d+|EADDRINUSE/);
+  assert.deepEqual(toStaff.envelope_to, ['exploitation@erp-btp.fr']);
+  assert.match(toStaff.subject, /Échec de déploiement/);
+  assert.match(toStaff.raw, /already in use/);
 
   await new Promise((r) => blocker.close(() => r(undefined)));
   const queue = await startQueue(platform.database.url, pino({ level: 'silent' }));
