@@ -94,7 +94,7 @@ export function collectFailedRequests(page: Page): string[] {
   });
   page.on('requestfailed', (request) => {
     // Closing a page aborts its event stream: that is not a failure.
-    if (!request.url().endsWith('/flux')) failed.push(`failed ${request.url()} ${request.failure()?.errorText ?? ''}`);
+    if (!new URL(request.url()).pathname.endsWith('/flux')) failed.push(`failed ${request.url()} ${request.failure()?.errorText ?? ''}`);
   });
   return failed;
 }

@@ -1,4 +1,5 @@
-// Wait until the orchestrator reports the stack running.
+// Wait until the stack runs: its application answering its health URL proves it without asking the
+// orchestrator; otherwise the orchestrator's view decides.
 import { OrchestratorError } from '../orchestrator.ts';
 import { ensureDeployed } from './ensure-deployed.ts';
 import { type Step, waitFor } from './step.ts';
@@ -10,6 +11,7 @@ export const waitRunning: Step = {
     await ensureDeployed(ctx);
     let last = 'missing';
     const running = await waitFor(async () => {
+      if (await deps.probe(`${stack.url}/health`)) return true;
       last = (await deps.orchestrator.inspect(stack.environment, stack.name)).state;
       return last === 'running';
     }, deps.settings.runningTimeoutMs, deps.settings.pollIntervalMs);

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withTransaction } from '../../db/transaction.ts';
 import { getEmail } from '../../mail/outbox.repository.ts';
 import { addDeploymentEvent } from '../deployments.repository.ts';
+import { ensureDeployed } from './ensure-deployed.ts';
 import { initialUsername } from '../stack-variables.ts';
 import type { Step } from './step.ts';
 
@@ -12,7 +13,11 @@ const SEND_NOW_MS = 5_000;
 
 export const welcome: Step = {
   name: 'welcome',
-  async run({ deps, stack, client, subscription, plan, deployment }) {
+  async run(ctx) {
+    const { deps, stack, client, subscription, plan, deployment } = ctx;
+    // The e-mail says the instance is ready, and so does the end of the deployment: after a platform restart
+    // it may still be coming back.
+    await ensureDeployed(ctx, { waitHealthy: true });
     const emailId = await withTransaction(deps.pool, (transaction) => deps.mail.queueEmail(transaction, {
       template: 'welcome',
       to: [client.email],
