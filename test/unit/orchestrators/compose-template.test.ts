@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,8 +10,10 @@ import { loadPlans } from '../../../src/plans/plans.ts';
 import type { Plan } from '../../../src/plans/plan.ts';
 import type { StackSpec } from '../../../src/provisioning/orchestrator.ts';
 
-// The official Compose specification schema, kept outside the project (../shared/reference).
-const COMPOSE_SPEC = new URL('../../../../shared/reference/compose-spec/compose-spec.json', import.meta.url);
+// The official Compose specification schema: the reference copy outside the project (../shared/reference),
+// or the project's own copy of the same file on a machine without it.
+const SHARED_SPEC = new URL('../../../../shared/reference/compose-spec/compose-spec.json', import.meta.url);
+const COMPOSE_SPEC = existsSync(SHARED_SPEC) ? SHARED_SPEC : new URL('../../fixtures/compose-spec/compose-spec.json', import.meta.url);
 // Its `$schema` is draft-07 under an https address Ajv does not know (Ajv's draft-07 is its default);
 // `strict: false` because the schema uses union types and untyped keywords that Ajv's strict mode refuses.
 const { $schema: _draft07, ...composeSpec } = JSON.parse(readFileSync(COMPOSE_SPEC, 'utf8')) as Record<string, unknown>;
