@@ -40,7 +40,7 @@ test('a Portainer restart invalidates the JWT: exactly one re-login, shared by c
 });
 
 test('a token refused right after a fresh login fails the call after one re-login, never in a loop', async (t) => {
-  const { fake, another } = await setup(t, {}, { jwtLifetimeMs: 1 });
+  const { fake, another } = await setup(t, {}, { jwtLifetimeMs: 0 }); // expired from the moment it is issued
   const orchestrator = another({ apiKey: undefined, username: fake.adminUsername, password: fake.adminPassword });
   // Every token is dead on arrival: each call logs in, is refused, logs in again once, and is refused again.
   await assert.rejects(orchestrator.inspectAll(STANDALONE), { transient: false, message: /401 Invalid JWT token.*check PORTAINER_API_KEY, or PORTAINER_USERNAME/ });
