@@ -99,7 +99,7 @@ export const site = {
   'site.home.step2.title': 'Nous préparons votre espace',
   'site.home.step2.text': 'Votre logiciel est installé rien que pour vous. Vous suivez l’avancement en direct\u00a0: cela prend quelques minutes.',
   'site.home.step3.title': 'Connectez-vous',
-  'site.home.step3.text': 'Vos identifiants s’affichent à l’écran dès que votre espace est prêt. Vous choisissez votre mot de passe à la première connexion.',
+  'site.home.step3.text': 'Vos identifiants s’affichent à l’écran dès que votre espace est prêt, et vous sont envoyés par e-mail. Vous choisissez votre mot de passe à la première connexion.',
 
   // Features
   'site.features.meta.title': 'Fonctionnalités',
@@ -225,7 +225,7 @@ export const site = {
   'site.trial.aside.item4.title': 'Données protégées',
   'site.trial.aside.item4.text': 'Hébergement dans l’Union européenne, conforme au RGPD.',
   'site.trial.aside.already': 'Déjà inscrit\u202f?',
-  'site.trial.aside.alreadyText': 'L’adresse de votre espace et vos identifiants vous ont été donnés à la fin de votre inscription. Vous ne les retrouvez plus\u202f? Contactez-nous.',
+  'site.trial.aside.alreadyText': 'L’adresse de votre espace et vos identifiants vous ont été donnés à la fin de votre inscription et envoyés dans l’e-mail de bienvenue. Vous ne les retrouvez plus\u202f? Contactez-nous.',
   'site.trial.aside.help': 'Besoin d’aide\u202f?',
   'site.trial.aside.helpLink': 'Contactez-nous',
 
@@ -264,7 +264,7 @@ export const site = {
   'site.already.meta.title': 'Essai déjà créé',
   'site.already.title': 'Un essai existe déjà pour cette adresse e-mail',
   'site.already.text1': 'Un espace d’essai ERP BTP a déjà été créé avec cette adresse. Pour votre sécurité, aucune information le concernant n’est affichée ici.',
-  'site.already.text2': 'L’adresse de votre espace et vos identifiants de connexion vous ont été affichés à la fin de votre inscription.',
+  'site.already.text2': 'L’adresse de votre espace et vos identifiants de connexion vous ont été affichés à la fin de votre inscription et envoyés dans l’e-mail de bienvenue.',
   'site.already.text3': 'Vous ne retrouvez pas cet e-mail, vous avez oublié votre mot de passe ou vous souhaitez passer à une offre payante\u202f? Notre équipe peut vous aider.',
   'site.already.support': 'Contacter le support',
 
