@@ -27,7 +27,7 @@ import { readStackSecret } from './provisioning/stack-secrets.ts';
 import { createTrackingService } from './provisioning/tracking.service.ts';
 import { createSignupService } from './signup/signup.service.ts';
 import { createTenantSubscriptionService } from './subscriptions/tenant-subscription.service.ts';
-import { type Cipher, createCipher, loadKeyRing } from './vault/index.ts';
+import { type Cipher, createCipher, keyFilePath, loadKeyRing } from './vault/index.ts';
 
 export interface Roles {
   web: boolean;
@@ -65,7 +65,7 @@ export async function connectDatabase(
 
 export async function startPlatform(config: Config, log: Logger, roles: Roles): Promise<Platform> {
   const plans = loadPlans(config.plansFile);
-  const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: path.join(config.dataDir, 'master-key.json'), log });
+  const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: keyFilePath(config.dataDir), log });
   const { url, embedded } = await connectDatabase(config, log);
   const database = openDatabase(url, { max: 20 });
   const stops: (() => Promise<void>)[] = [async () => embedded?.stop(), () => database.close()];

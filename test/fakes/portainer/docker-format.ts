@@ -1,19 +1,15 @@
 // Docker Engine API shapes: container summaries with their human `Status`, swarm services and tasks, Docker's
 // `filters` query parameter, and the 8-byte-header frames of multiplexed (non-TTY) log streams.
 import type { Engine } from './engine.ts';
+import { parseJsonObject } from './http-io.ts';
 import type { FakeContainer, FakeService, FakeState, FakeTask, LogLine } from './state.ts';
 
 /** `{"label":["a=b"]}` or the legacy `{"label":{"a=b":true}}`; null when malformed. */
 export function parseDockerFilters(raw: string | null): Map<string, string[]> | null {
   const filters = new Map<string, string[]>();
   if (raw === null || raw === '') return filters;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const value = parseJsonObject(raw);
+  if (!value) return null;
   for (const [key, entry] of Object.entries(value)) {
     if (Array.isArray(entry)) filters.set(key, entry.map(String));
     else if (entry !== null && typeof entry === 'object') filters.set(key, Object.keys(entry));

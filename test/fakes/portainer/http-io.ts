@@ -35,8 +35,11 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The body as a JSON object, or null when it is not one (Portainer then answers 400 Invalid request payload). */
-export function parseJsonObject(raw: Buffer): Json | null {
+/**
+ * A body or a query parameter (the `filters` of Portainer and Docker) as a JSON object, or null when it is not one
+ * (Portainer then answers 400 Invalid request payload).
+ */
+export function parseJsonObject(raw: Buffer | string): Json | null {
   try {
     const value: unknown = JSON.parse(raw.toString('utf8') || 'null');
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;

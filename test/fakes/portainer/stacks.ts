@@ -1,6 +1,5 @@
 // Stack reads (reference §5.3, §5.4): the list with Portainer's peculiar `filters` semantics, one stack, its file.
-import { field, sendError, sendJson } from './http-io.ts';
-import type { Json } from './http-io.ts';
+import { field, parseJsonObject, sendError, sendJson } from './http-io.ts';
 import type { Route } from './router.ts';
 import { canAccessStack, stackIdOr400, stackOr404 } from './stack-access.ts';
 import { publicStack, STACK_TYPE } from './state.ts';
@@ -14,17 +13,12 @@ interface ListFilters {
 
 function parseFilters(raw: string | null): ListFilters | null {
   if (raw === null || raw === '') return { endpointId: undefined, swarmId: undefined, includeOrphaned: false };
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const endpointId = field(value as Json, 'EndpointID');
-  const swarmId = field(value as Json, 'SwarmID');
+  const value = parseJsonObject(raw);
+  if (!value) return null;
+  const endpointId = field(value, 'EndpointID');
+  const swarmId = field(value, 'SwarmID');
   if ((endpointId !== undefined && typeof endpointId !== 'number') || (swarmId !== undefined && typeof swarmId !== 'string')) return null;
-  return { endpointId: endpointId || undefined, swarmId: swarmId || undefined, includeOrphaned: field(value as Json, 'IncludeOrphanedStacks') === true };
+  return { endpointId: endpointId || undefined, swarmId: swarmId || undefined, includeOrphaned: field(value, 'IncludeOrphanedStacks') === true };
 }
 
 /** No EndpointID and no SwarmID: everything. Otherwise compose stacks of the environment plus swarm stacks of the swarm. */
