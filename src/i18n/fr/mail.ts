@@ -47,4 +47,16 @@ export const mail = {
   'mail.contact.fact.sujet': 'Sujet',
   'mail.contact.fact.date': 'Reçu le',
   'mail.contact.none': 'non renseigné',
+
+  'mail.cli.usage': 'Utilisation :\n  erpbtp mail list          les derniers e-mails reçus par le serveur SMTP embarqué\n  erpbtp mail show <id>     un e-mail reçu : en-têtes et texte\n  erpbtp mail status        l’état de la file d’envoi (envoyés, en attente, en échec)',
+  'mail.cli.empty': 'Aucun e-mail reçu par le serveur SMTP embarqué.',
+  'mail.cli.notFound': 'E-mail {id} introuvable\u00a0: voir « erpbtp mail list ».',
+  'mail.cli.from': 'De\u00a0:',
+  'mail.cli.to': 'À\u00a0:',
+  'mail.cli.replyTo': 'Répondre à\u00a0:',
+  'mail.cli.subject': 'Objet\u00a0:',
+  'mail.cli.date': 'Date\u00a0:',
+  'mail.cli.messageId': 'Message-ID\u00a0:',
+  'mail.cli.queueEmpty': 'File d’envoi vide.',
+  'mail.cli.lastError': 'dernière erreur\u00a0: {error}',
 } as const;
