@@ -46,7 +46,12 @@ export function createDeploymentEventsHub(url: string, log: Logger): DeploymentE
 
   return {
     subscribe(deploymentId, onEvent) {
-      ensureConnected().catch((err: Error) => log.warn({ err: err.message }, 'deployment events listener unavailable'));
+      // Until LISTEN is in place, notifications are lost: the subscriber reads again once it is, so an event
+      // written between its first read and the start of listening is not missed.
+      const listening = client !== undefined;
+      ensureConnected().then(() => {
+        if (!listening && emitter.listeners(`d:${deploymentId}`).includes(onEvent)) onEvent();
+      }, (err: Error) => log.warn({ err: err.message }, 'deployment events listener unavailable'));
       emitter.on(`d:${deploymentId}`, onEvent);
       emitter.on('reconnected', onEvent);
       return () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { clients, deploymentEvents, deployments, stacks, subscriptions } from '../db/schema.ts';
 
@@ -50,14 +50,20 @@ export async function listDeploymentEvents(ex: Executor, deploymentId: number, a
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 
-/** Everything a saga step needs to know about its deployment, read fresh at each step. */
+/**
+ * Everything a saga step needs to know about its deployment, read fresh at each step. The subscription is the
+ * client's current one, or its latest when none is current: a stack must stay operable (suspended, deleted) after
+ * its subscription ended.
+ */
 export async function getDeploymentContext(ex: Executor, deploymentId: number) {
   const [row] = await ex
     .select({ deployment: deployments, stack: stacks, client: clients, subscription: subscriptions })
     .from(deployments)
     .innerJoin(stacks, eq(stacks.id, deployments.stackId))
     .innerJoin(clients, eq(clients.id, stacks.clientId))
-    .innerJoin(subscriptions, and(eq(subscriptions.clientId, clients.id), isNull(subscriptions.endedAt)))
+    .innerJoin(subscriptions, eq(subscriptions.id, sql`(
+      select s.id from ${subscriptions} s where s.client_id = ${clients.id}
+      order by s.ended_at is null desc, s.id desc limit 1)`))
     .where(eq(deployments.id, deploymentId));
   return row;
 }

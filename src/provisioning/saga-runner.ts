@@ -1,27 +1,33 @@
 // Runs a deployment's steps in order, each recorded as events. Safe to call any number of
-// times, from any worker, after any crash: an advisory lock keeps one runner per deployment,
-// finished steps are not run again, and every step checks before it acts.
+// times, from any worker, after any crash: an advisory lock keeps one runner per deployment
+// (and one deployment at a time per stack), finished steps are not run again, and every step
+// checks before it acts. The steps, and what a failure means, depend on the deployment's kind.
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import type { DeploymentKind, StackObservedState } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { findPlan } from '../plans/plans.ts';
 import { finishStep, listSteps, markStepRunning, recordStepError, skipPendingSteps } from './deployment-steps.repository.ts';
 import { addDeploymentEvent, getDeploymentContext, updateDeployment, updateStack } from './deployments.repository.ts';
 import { queueFailureEmails } from './failure-emails.ts';
-import { OrchestratorError } from './orchestrator.ts';
+import { type InstanceState, OrchestratorError } from './orchestrator.ts';
 import type { ProvisioningDeps } from './provisioning-deps.ts';
-import { CREATE_STEPS } from './steps/index.ts';
+import { deploymentEventCode } from './stack-operations.ts';
+import { STEPS_BY_KIND } from './steps/index.ts';
 import type { Step, StepContext } from './steps/step.ts';
 
 const DEPLOYMENT_LOCK = 727_002;
 const ENVIRONMENT_SLOT_LOCK = 727_003;
+const STACK_LOCK = 727_004;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 
 export type RunOutcome = 'succeeded' | 'failed' | 'retry-scheduled' | 'busy' | 'deferred' | 'nothing-to-do';
 
 export function createSagaRunner(deps: ProvisioningDeps) {
-  const steps = new Map<string, Step>(CREATE_STEPS.map((s) => [s.name, s]));
+  const stepMaps = new Map<string, Map<string, Step>>(
+    Object.entries(STEPS_BY_KIND).map(([kind, list]) => [kind, new Map(list.map((s) => [s.name, s]))]),
+  );
 
   async function runDeployment(deploymentId: number): Promise<RunOutcome> {
     const lock = await deps.pool.connect();
@@ -41,19 +47,24 @@ export function createSagaRunner(deps: ProvisioningDeps) {
   async function runLocked(lock: PoolClient, deploymentId: number): Promise<RunOutcome> {
     const first = await getDeploymentContext(deps.db, deploymentId);
     if (!first || !['queued', 'running', 'compensating'].includes(first.deployment.state)) return 'nothing-to-do';
-    const log = deps.log.child({ deploymentId, stack: first.stack.name });
-    if (first.deployment.state === 'compensating') return fail(deploymentId, log, 'interrupted during compensation', undefined);
+    const { kind } = first.deployment;
+    const log = deps.log.child({ deploymentId, stack: first.stack.name, kind });
+    const steps = stepMaps.get(kind);
+    if (!steps) return failOperation(deploymentId, kind, log, `no steps for deployment kind ${kind}`, undefined);
+    // A stack deleted meanwhile (a staff retry of an older deployment) is not brought back.
+    if (first.stack.observedState === 'deleted' && kind !== 'delete') return failOperation(deploymentId, kind, log, 'the stack is deleted', undefined);
 
-    // Bounded concurrency per environment, across every worker: one advisory lock per slot.
-    const slot = await takeSlot(lock, first.stack.environment);
-    if (slot === null) {
-      await deps.queue.send('provisioning.run', { deploymentId }, { startAfter: new Date(deps.now().getTime() + 1_000) });
-      return 'deferred';
-    }
+    // One deployment of a stack at a time, whatever queued it (a staff retry of an older one included).
+    if (!(await tryLock(lock, STACK_LOCK, first.stack.id))) return defer(deploymentId);
+    let slot: number | null = null;
     try {
+      if (first.deployment.state === 'compensating') return await fail(deploymentId, steps, log, 'interrupted during compensation', undefined);
+      // Bounded concurrency per environment, across every worker: one advisory lock per slot.
+      slot = await takeSlot(lock, first.stack.environment);
+      if (slot === null) return await defer(deploymentId);
       if (first.deployment.state === 'queued') {
         await updateDeployment(deps.db, deploymentId, { state: 'running', startedAt: deps.now(), attempt: first.deployment.attempt + 1 });
-        await addDeploymentEvent(deps.db, { deploymentId, code: 'deployment.event.started' });
+        await addDeploymentEvent(deps.db, { deploymentId, code: deploymentEventCode(kind, 'started') });
       }
       for (const row of await listSteps(deps.db, deploymentId)) {
         if (row.status !== 'pending' && row.status !== 'running') continue;
@@ -81,22 +92,31 @@ export function createSagaRunner(deps: ProvisioningDeps) {
             return 'retry-scheduled';
           }
           await finishStep(deps.db, row.id, 'failed', deps.now(), message);
-          return fail(deploymentId, log, message, row.name);
+          return kind === 'create' ? await fail(deploymentId, steps, log, message, row.name) : await failOperation(deploymentId, kind, log, message, row.name);
         }
       }
       await withTransaction(deps.pool, async ({ tx }) => {
         await updateDeployment(tx, deploymentId, { state: 'succeeded', currentStep: null, finishedAt: deps.now(), error: null });
-        await addDeploymentEvent(tx, { deploymentId, code: 'deployment.event.ready' });
+        await addDeploymentEvent(tx, { deploymentId, code: deploymentEventCode(kind, 'ready') });
       });
-      log.info({ ms: deps.now().getTime() - first.deployment.createdAt.getTime() }, 'deployment succeeded: instance ready');
+      log.info({ ms: deps.now().getTime() - first.deployment.createdAt.getTime() }, kind === 'create' ? 'deployment succeeded: instance ready' : 'deployment succeeded');
       return 'succeeded';
     } finally {
-      await lock.query('select pg_advisory_unlock($1, $2)', [ENVIRONMENT_SLOT_LOCK, slot]);
+      if (slot !== null) await lock.query('select pg_advisory_unlock($1, $2)', [ENVIRONMENT_SLOT_LOCK, slot]);
+      await lock.query('select pg_advisory_unlock($1, $2)', [STACK_LOCK, first.stack.id]);
     }
   }
 
-  /** Marks the remaining steps skipped, undoes completed steps in reverse order, and records the failure. */
-  async function fail(deploymentId: number, log: StepContext['log'], error: string, stepName: string | undefined): Promise<RunOutcome> {
+  async function defer(deploymentId: number): Promise<RunOutcome> {
+    await deps.queue.send('provisioning.run', { deploymentId }, { startAfter: new Date(deps.now().getTime() + 1_000) });
+    return 'deferred';
+  }
+
+  /**
+   * A creation that fails: marks the remaining steps skipped, undoes completed steps in reverse order, and records
+   * the failure (stack `failed`, e-mails to the prospect and the staff).
+   */
+  async function fail(deploymentId: number, steps: Map<string, Step>, log: StepContext['log'], error: string, stepName: string | undefined): Promise<RunOutcome> {
     await skipPendingSteps(deps.db, deploymentId);
     await updateDeployment(deps.db, deploymentId, { state: 'compensating', error });
     await addDeploymentEvent(deps.db, { deploymentId, step: stepName ?? null, code: 'deployment.event.failed', detail: error });
@@ -122,6 +142,42 @@ export function createSagaRunner(deps: ProvisioningDeps) {
     });
     log.error({ err: error, step: stepName }, 'deployment failed and was rolled back');
     return 'failed';
+  }
+
+  /**
+   * Any other kind that fails: nothing is undone. Compensating would be wrong here: the steps act on a stack the
+   * client already uses (undoing a stop starts it, undoing a removal cannot be done), so the stack stays as the failure
+   * left it, the staff who asked see the failure in the dashboard (no e-mail, none to the client), and a retry runs
+   * the idempotent steps again. The observed state is set to what is true, or left as it was when nobody can tell.
+   */
+  async function failOperation(deploymentId: number, kind: DeploymentKind, log: StepContext['log'], error: string, stepName: string | undefined): Promise<RunOutcome> {
+    await skipPendingSteps(deps.db, deploymentId);
+    const context = await getDeploymentContext(deps.db, deploymentId);
+    const observed = context ? await observedAfterFailure(context.stack) : undefined;
+    await withTransaction(deps.pool, async ({ tx }) => {
+      if (context && observed && observed !== context.stack.observedState) await updateStack(tx, context.stack.id, { observedState: observed });
+      await updateDeployment(tx, deploymentId, { state: 'failed', error, currentStep: null, finishedAt: deps.now() });
+      await addDeploymentEvent(tx, { deploymentId, step: stepName ?? null, code: deploymentEventCode(kind, 'failed'), detail: error });
+    });
+    log.error({ err: error, step: stepName, observed }, 'deployment failed; nothing rolled back');
+    return 'failed';
+  }
+
+  /**
+   * What the stack is, as far as two cheap checks tell: its health URL answering (running), else the orchestrator's
+   * view (one call). Undefined when the orchestrator cannot be asked (often the very cause of the failure): the last
+   * known state is then kept rather than guessed.
+   */
+  async function observedAfterFailure(stack: StepContext['stack']): Promise<StackObservedState | undefined> {
+    if (stack.observedState === 'deleted') return undefined;
+    if (stack.url && (await deps.probe(`${stack.url}/health`))) return 'running';
+    try {
+      const { state } = await deps.orchestrator.inspect(stack.environment, stack.name);
+      return observedFrom(state, stack);
+    } catch (err) {
+      deps.log.warn({ err: describe(err), stack: stack.name }, 'cannot inspect the stack after a failure: observed state left unchanged');
+      return undefined;
+    }
   }
 
   async function stepContext(deploymentId: number, log: StepContext['log']): Promise<StepContext> {
@@ -162,6 +218,21 @@ export function isTransient(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   // Network and PostgreSQL connection errors are worth another try; anything else is a bug or bad input.
   return typeof code === 'string' && (/^(ECONN|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR)/.test(code) || /^(08|57P0|53)/.test(code));
+}
+
+/** The orchestrator's view of a stack whose health URL does not answer. */
+function observedFrom(state: InstanceState, stack: Pick<StepContext['stack'], 'desiredState' | 'observedState'>): StackObservedState {
+  switch (state) {
+    case 'running':
+    case 'starting':
+    case 'unhealthy':
+      return 'degraded';
+    case 'exited':
+      return stack.desiredState === 'stopped' ? 'stopped' : 'down';
+    case 'missing':
+      // A creation rolled back never left an instance: it stays `failed`.
+      return stack.observedState === 'failed' ? 'failed' : 'down';
+  }
 }
 
 function describe(error: unknown): string {
