@@ -1,6 +1,7 @@
 // Full-page screenshots of the product, at 360 px (phone) and 1280 px (laptop), for people to look at:
 // every public page, the trial form with errors, the tracking page while an instance is being created
-// and once it is ready, the welcome e-mail, and the demo ERP (login, forced password change, dashboard, chantiers).
+// and once it is ready, the welcome e-mail, the demo ERP (login, forced password change, dashboard, chantiers),
+// and every page of the admin dashboard at 768 px (tablet) and 1280 px.
 // Starts the whole platform (web + worker) on a fresh embedded PostgreSQL in a temporary directory,
 // whatever DATABASE_URL says, and writes docs/screenshots/<name>-<width>.png.
 // Usage: npm run screenshots [-- --out <dir>]
@@ -22,6 +23,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({ options: { out: { type: 'string', default: path.join(ROOT, 'docs/screenshots') } } });
 const OUT = path.resolve(args.out!);
 const WIDTHS = [360, 1280];
+const ADMIN_WIDTHS = [768, 1280];
+const ADMIN_PASSWORD = 'une phrase de passe de chantier';
 const READY_TIMEOUT_MS = 90_000;
 const NEW_PASSWORD = 'Une-Phrase-De-Chantier-2026';
 
@@ -191,11 +194,53 @@ async function welcomeEmail(browser: Browser, to: string, width: number): Promis
   }
 }
 
+/** The dashboard as the first owner sees it once the trials above exist. */
+async function adminPages(browser: Browser, base: string, width: number, setupUrl: string | undefined): Promise<void> {
+  const page = await newPage(browser, { width, timeoutMs: 20_000 });
+  watch(page);
+  try {
+    if (setupUrl) {
+      await page.goto(setupUrl);
+      await shoot(page, 'admin-activation');
+      await page.getByLabel('Nouveau mot de passe').fill(ADMIN_PASSWORD);
+      await page.getByLabel('Confirmez le mot de passe').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Enregistrer et me connecter' }).click();
+    } else {
+      await page.goto(`${base}/admin`);
+      await shoot(page, 'admin-connexion');
+      await page.getByLabel('Adresse e-mail').fill(config.adminEmails[0]!);
+      await page.getByLabel('Mot de passe').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+    }
+    await page.getByRole('heading', { name: 'Vue d’ensemble' }).waitFor();
+    await shoot(page, 'admin-vue-ensemble');
+    await page.goto(`${base}/admin/clients`);
+    await shoot(page, 'admin-clients');
+    await page.getByRole('link', { name: 'Maçonnerie Lefèvre' }).first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shoot(page, 'admin-fiche-client');
+    await page.getByLabel('Votre mot de passe').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Afficher les identifiants' }).click();
+    await page.getByText('Mot de passe initial').waitFor();
+    await shoot(page, 'admin-identifiants');
+    for (const [name, url] of [['admin-deploiements', '/admin/deploiements'], ['admin-emails', '/admin/emails'], ['admin-journal', '/admin/journal'], ['admin-comptes', '/admin/comptes'], ['admin-mon-compte', '/admin/compte?totp=1']] as const) {
+      await page.goto(base + url);
+      await shoot(page, name);
+    }
+    await page.goto(`${base}/admin/deploiements`);
+    await page.locator('a[href^="/admin/deploiements/"]').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shoot(page, 'admin-deploiement');
+  } finally {
+    await page.close();
+  }
+}
+
 const started = Date.now();
 await mkdir(OUT, { recursive: true });
 // Only our own images are replaced: files of other names stay.
 for (const file of await readdir(OUT)) {
-  if (/-(360|1280)\.png$/.test(file)) await rm(path.join(OUT, file));
+  if (/-(360|768|1280)\.png$/.test(file)) await rm(path.join(OUT, file));
 }
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-screenshots-'));
 const ports = await freePortRange(WIDTHS.length);
@@ -216,6 +261,10 @@ try {
   for (const [n, width] of WIDTHS.entries()) {
     console.log(`Trial, tracking and demo ERP at ${width} px`);
     await journey(browser, platform.url!, width, n);
+  }
+  for (const [n, width] of ADMIN_WIDTHS.entries()) {
+    console.log(`Admin dashboard at ${width} px`);
+    await adminPages(browser, platform.url!, width, n === 0 ? platform.adminSetupUrl : undefined);
   }
 } catch (err) {
   failed = true;

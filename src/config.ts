@@ -55,6 +55,10 @@ export interface Config {
   mailSendLeaseSeconds: number;
   /** Fault injection for the crash tests only: the process kills itself once an e-mail is accepted, before recording it. */
   faultKillAfterMailSent: boolean;
+  /** Dashboard sessions end after this much inactivity… */
+  adminSessionIdleMinutes: number;
+  /** …and after this long in any case. */
+  adminSessionMaxHours: number;
   /** Derived: true when no DATABASE_URL is given. */
   embeddedDatabase: boolean;
 }
@@ -165,6 +169,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     mailRetryMaxSeconds: integer('MAIL_RETRY_MAX_SECONDS', 600, 1, 86_400),
     mailSendLeaseSeconds: integer('MAIL_SEND_LEASE_SECONDS', 120, 1, 3_600),
     faultKillAfterMailSent: env.ERPBTP_FAULT_KILL_AFTER_MAIL_SENT === 'true',
+    adminSessionIdleMinutes: integer('ADMIN_SESSION_IDLE_MINUTES', 30, 1, 1_440),
+    adminSessionMaxHours: integer('ADMIN_SESSION_MAX_HOURS', 12, 1, 720),
     embeddedDatabase: databaseUrl === undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -248,6 +254,8 @@ export function describeConfig(config: Config): Record<string, string | number |
     SUPPORT_EMAIL: config.supportEmail,
     MAIL_RETRY_MAX_SECONDS: config.mailRetryMaxSeconds,
     MAIL_SEND_LEASE_SECONDS: config.mailSendLeaseSeconds,
+    ADMIN_SESSION_IDLE_MINUTES: config.adminSessionIdleMinutes,
+    ADMIN_SESSION_MAX_HOURS: config.adminSessionMaxHours,
   };
 }
 

@@ -11,6 +11,7 @@ import { connectDatabase, type Roles, startPlatform } from './platform.ts';
 import { runMailCommand } from './mail/mail-command.ts';
 import { loadPlans } from './plans/plans.ts';
 import { retryDeployment } from './provisioning/retry-deployment.ts';
+import { prepareAdminCommand } from './staff/admin-command.ts';
 import { prepareKeysCommand } from './vault/keys-command.ts';
 
 const USAGE = `Utilisation : erpbtp <commande>
@@ -26,6 +27,8 @@ Commandes :
                  relance un déploiement en échec
   mail list | show <id> | status
                  e-mails reçus par le serveur SMTP embarqué, état de la file d’envoi
+  admin create --email <adresse> [--name <nom>] [--role owner|admin|operator|viewer]
+                 crée un compte d’administration et affiche son lien d’activation
   keys status    clés maîtresses : secrets chiffrés par clé, rotation inachevée
   keys rotate [--confirm]
                  nouvelle clé maîtresse et rechiffrement des secrets (reprend une rotation inachevée)
@@ -82,6 +85,14 @@ async function main(argv: string[]): Promise<number> {
     return typeof keys === 'number' ? keys : withDatabase(config, log, (_url, database) => keys(database));
   }
 
+  if (command === 'admin') {
+    const admin = prepareAdminCommand(argv, config.publicUrl, (line) => console.log(line));
+    return typeof admin === 'number' ? admin : withDatabase(config, log, async (_url, database) => {
+      await runMigrations(database.pool, log);
+      return admin(database);
+    });
+  }
+
   if (command === 'deployments' && sub === 'retry') {
     const id = Number(arg);
     if (!Number.isInteger(id) || id <= 0) {
@@ -115,7 +126,10 @@ async function main(argv: string[]): Promise<number> {
 
   const platform = await startPlatform(config, log, roles);
   if (platform.url) {
-    console.log(`\nERP BTP Cloud est démarré : ${config.publicUrl}\n`);
+    console.log(`\nERP BTP Cloud est démarré : ${config.publicUrl}`);
+    console.log(`Administration : ${config.publicUrl}/admin`);
+    if (platform.adminSetupUrl) console.log(`Premier compte propriétaire (${config.adminEmails[0]}) : choisissez son mot de passe ici (lien à usage unique) :\n  ${platform.adminSetupUrl}`);
+    console.log('');
   }
   closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => log.error(m) } }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'fatal error, shutting down');

@@ -26,6 +26,19 @@ import { createSagaRunner } from './provisioning/saga-runner.ts';
 import { readStackSecret } from './provisioning/stack-secrets.ts';
 import { createTrackingService } from './provisioning/tracking.service.ts';
 import { createSignupService } from './signup/signup.service.ts';
+import { createAccountsService } from './staff/accounts.service.ts';
+import { firstOwnerSetupUrl } from './staff/first-owner.ts';
+import { createSecondFactorService } from './staff/second-factor.service.ts';
+import { createSignInService } from './staff/sign-in.service.ts';
+import { createAuditService } from './audit/audit.service.ts';
+import { createOverviewService } from './backoffice/overview.service.ts';
+import { createClientActions } from './backoffice/client-actions.service.ts';
+import { createClientRecordService } from './backoffice/client-record.service.ts';
+import { createSubscriptionChanges } from './subscriptions/subscription-changes.service.ts';
+import { createDeploymentsBoardService } from './backoffice/deployments-board.service.ts';
+import { createMailBoardService } from './backoffice/mail-board.service.ts';
+import { createClientDirectoryService } from './backoffice/client-directory.service.ts';
+import type { Orchestrator } from './provisioning/orchestrator.ts';
 import { createTenantSubscriptionService } from './subscriptions/tenant-subscription.service.ts';
 import { type Cipher, createCipher, keyFilePath, loadKeyRing } from './vault/index.ts';
 
@@ -39,6 +52,8 @@ export interface Platform {
   url?: string;
   app?: FastifyInstance;
   databaseUrl: string;
+  /** Embedded mode, nobody activated yet: the first owner's one-time link. */
+  adminSetupUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +66,8 @@ interface Shared {
   queue: Queue;
   queueEmail: QueueEmail;
   cipher: Cipher;
+  /** One driver per process: the worker deploys with it, the dashboard reads containers and logs through it. */
+  orchestrator: Orchestrator;
   stops: (() => Promise<void>)[];
 }
 
@@ -67,7 +84,9 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
   const plans = loadPlans(config.plansFile);
   const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: keyFilePath(config.dataDir), log });
   const { url, embedded } = await connectDatabase(config, log);
-  const database = openDatabase(url, { max: 20 });
+  // Each running deployment holds a connection for its locks from start to end, beside the ones its steps use:
+  // a pool no bigger than that would deadlock at a high PROVISIONING_CONCURRENCY.
+  const database = openDatabase(url, { max: 20 + (roles.worker ? config.provisioningConcurrency : 0) });
   const stops: (() => Promise<void>)[] = [async () => embedded?.stop(), () => database.close()];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
@@ -77,23 +96,31 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
     const queue = await startQueue(url, log);
     stops.push(() => queue.stop());
     const queueEmail = createEmailQueuer({ queue, messageDomain: new URL(config.publicUrl).hostname });
-    const shared: Shared = { config, log, plans, url, database, queue, queueEmail, cipher: createCipher(keyRing), stops };
+    const namespace = await getPlatformInstanceId(database.db);
+    const orchestrator = createOrchestrator(config, { databaseUrl: url, namespace, log });
+    stops.push(() => orchestrator.close());
+    const shared: Shared = { config, log, plans, url, database, queue, queueEmail, cipher: createCipher(keyRing), orchestrator, stops };
 
     const web = roles.web ? await startWeb(shared) : undefined;
     // With PORT=0 the system picks the port: tenants must call the platform where it really listens.
     const publicUrl = config.port === 0 && web ? web.url.replace('127.0.0.1', 'localhost') : config.publicUrl;
     if (roles.worker) await startWorker(shared, publicUrl);
     log.info({ roles, dataDir: path.relative(process.cwd(), config.dataDir) || '.', embeddedDatabase: Boolean(embedded) }, 'platform started');
-    return { url: web?.url, app: web?.app, databaseUrl: url, stop };
+    return { url: web?.url, app: web?.app, adminSetupUrl: web?.adminSetupUrl, databaseUrl: url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function startWeb({ config, log, plans, url, database, queue, queueEmail, cipher, stops }: Shared) {
+async function startWeb({ config, log, plans, url, database, queue, queueEmail, cipher, orchestrator, stops }: Shared) {
   const deploymentEvents = createDeploymentEventsHub(url, log);
   stops.push(() => deploymentEvents.close());
+  const now = () => new Date();
+  const accounts = createAccountsService({ db: database.db, now, publicUrl: config.publicUrl });
+  const signIn = createSignInService({
+    db: database.db, cipher, log, now, settings: { idleMinutes: config.adminSessionIdleMinutes, maxHours: config.adminSessionMaxHours },
+  });
   let migrated = false;
   const app = await buildApp({
     config, log, plans, deploymentEvents,
@@ -109,24 +136,39 @@ async function startWeb({ config, log, plans, url, database, queue, queueEmail, 
       migrated ||= db && (await migrationsApplied(database.pool));
       return { database: db, migrations: migrated, queue: queue.isRunning() };
     },
+    admin: {
+      signIn, accounts, audit: createAuditService({ db: database.db }),
+      secondFactor: createSecondFactorService({ db: database.db, cipher, accounts, now }),
+      overview: createOverviewService({ db: database.db, now }),
+      clients: createClientDirectoryService({ db: database.db, plans }),
+      clientRecords: createClientRecordService({ db: database.db, plans, orchestrator }),
+      clientActions: createClientActions({
+        pool: database.pool, db: database.db, queue, cipher, accounts,
+        subscriptions: createSubscriptionChanges({ pool: database.pool, plans, now }),
+      }),
+      plans,
+      deployments: createDeploymentsBoardService({ db: database.db, pool: database.pool, queue }),
+      // The embedded SMTP sink runs in the worker when SMTP_URL is unset; its messages are in the shared database.
+      mail: createMailBoardService({ db: database.db, pool: database.pool, queue, queueEmail, localInbox: !config.smtpUrl, now }),
+      deploymentEvents,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    },
   });
   const listening = await app.listen({ port: config.port, host: config.host });
   // Closing the server first stops new requests while in-flight ones finish.
   stops.push(() => app.close());
   log.info({ url: config.publicUrl, listening }, 'web server ready');
-  return { app, url: listening };
+  const adminSetupUrl = config.embeddedDatabase ? await firstOwnerSetupUrl(database.db, accounts, config.adminEmails[0]!) : undefined;
+  return { app, url: listening, adminSetupUrl };
 }
 
-async function startWorker({ config, log, plans, url, database, queue, queueEmail, cipher, stops }: Shared, publicUrl: string) {
+async function startWorker({ config, log, plans, database, queue, queueEmail, cipher, orchestrator, stops }: Shared, publicUrl: string) {
   const mail = await startMailDelivery({
     config, db: database.db, queue, log,
     resolveSecret: (ref) => readStackSecret(database.db, cipher, ref.stackId, ref.kind),
     onSent: (email) => recordDelivery(database.db, email),
   });
   stops.push(() => mail.stop());
-  const namespace = await getPlatformInstanceId(database.db);
-  const orchestrator = createOrchestrator(config, { databaseUrl: url, namespace, log });
-  stops.push(() => orchestrator.close());
   const deps: ProvisioningDeps = {
     db: database.db, pool: database.pool, orchestrator, cipher, queue, plans, log,
     mail: { queueEmail, deliver: mail.delivery.deliver, adminEmails: config.adminEmails },

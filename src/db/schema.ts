@@ -2,7 +2,7 @@
 // drizzle-kit (`npm run db:generate`), reviewed as SQL, and never edited after merge.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, check, index, inet, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, boolean, check, index, inet, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
@@ -20,7 +20,10 @@ export const clients = pgTable('clients', {
 }, (t) => [
   // One client per e-mail, whatever its case: the basis of "one open trial per e-mail".
   uniqueIndex('clients_email_lower_key').on(sql`lower(${t.email})`),
-  index('clients_created_at_idx').on(t.createdAt),
+  // The dashboard's client list: keyset pagination by date or company, and substring search (pg_trgm).
+  index('clients_created_at_id_idx').on(t.createdAt, t.id),
+  index('clients_entreprise_id_idx').on(sql`lower(${t.entreprise})`, t.id),
+  index('clients_search_trgm_idx').using('gin', sql`lower(${t.entreprise} || ' ' || ${t.prenom} || ' ' || ${t.nom} || ' ' || ${t.email}) gin_trgm_ops`),
 ]);
 
 export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'suspended', 'cancelled', 'expired'] as const;
@@ -36,6 +39,8 @@ export const subscriptions = pgTable('subscriptions', {
   trialEndsAt: timestamp('trial_ends_at', { withTimezone: true }),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   endedAt: timestamp('ended_at', { withTimezone: true }),
+  /** When a trial became a paid subscription: the dashboard's conversions. */
+  convertedAt: timestamp('converted_at', { withTimezone: true }),
   cgvAcceptedAt: timestamp('cgv_accepted_at', { withTimezone: true }).notNull(),
   consentIp: inet('consent_ip').notNull(),
   createdAt: createdAt(),
@@ -45,6 +50,9 @@ export const subscriptions = pgTable('subscriptions', {
   uniqueIndex('subscriptions_current_key').on(t.clientId).where(sql`${t.endedAt} is null`),
   // Signup rate limit counts recent trials per IP.
   index('subscriptions_consent_ip_idx').on(t.consentIp, t.createdAt),
+  // Overview counts and list filters look at current subscriptions only.
+  index('subscriptions_current_status_idx').on(t.status, t.plan, t.clientId).where(sql`${t.endedAt} is null`),
+  index('subscriptions_trialing_end_idx').on(t.trialEndsAt, t.clientId).where(sql`${t.endedAt} is null and ${t.status} = 'trialing'`),
 ]);
 
 export const stackDesiredStates = ['running', 'stopped', 'deleted'] as const;
@@ -74,6 +82,8 @@ export const stacks = pgTable('stacks', {
   uniqueIndex('stacks_name_key').on(t.name),
   uniqueIndex('stacks_tenant_token_hash_key').on(t.tenantTokenHash),
   index('stacks_client_id_idx').on(t.clientId),
+  index('stacks_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+  index('stacks_observed_state_idx').on(t.observedState, t.clientId),
   check('stacks_desired_state_check', sql`${t.desiredState} in ('running','stopped','deleted')`),
   check('stacks_observed_state_check', sql`${t.observedState} in ('provisioning','running','degraded','down','stopped','failed','deleted')`),
 ]);
@@ -245,4 +255,85 @@ export const mailSinkMessages = pgTable('mail_sink_messages', {
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('mail_sink_messages_message_id_key').on(t.messageId),
+]);
+
+export const staffRoles = ['owner', 'admin', 'operator', 'viewer'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** The vendor's staff: they sign in to the dashboard. */
+export const adminUsers = pgTable('admin_users', {
+  id: id(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role').$type<StaffRole>().notNull(),
+  /** argon2id (PHC string); null until the account's setup link is used. */
+  passwordHash: text('password_hash'),
+  /** TOTP secret, encrypted by the vault and bound to the account; null when the second factor is off. */
+  totpSecret: text('totp_secret'),
+  /** Last accepted TOTP time step: each code is accepted once. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('admin_users_email_lower_key').on(sql`lower(${t.email})`),
+  check('admin_users_role_check', sql`${t.role} in ('owner','admin','operator','viewer')`),
+]);
+
+/** One-time links to choose a password (first setup or reset). Only the SHA-256 of the token is kept. */
+export const adminSetupTokens = pgTable('admin_setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: bigint('user_id', { mode: 'number' }).notNull().references(() => adminUsers.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('admin_setup_tokens_user_id_idx').on(t.userId)]);
+
+/** Server-side sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export const adminSessions = pgTable('admin_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: bigint('user_id', { mode: 'number' }).notNull().references(() => adminUsers.id),
+  /** Password accepted, TOTP code still expected: the session opens nothing else. */
+  secondFactorPending: boolean('second_factor_pending').notNull().default(false),
+  ip: inet('ip'),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Absolute end, whatever the activity. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, (t) => [index('admin_sessions_user_id_idx').on(t.userId)]);
+
+/** Failed sign-ins, counted per account and per IP over a window to throttle guessing. */
+export const adminLoginFailures = pgTable('admin_login_failures', {
+  id: id(),
+  email: text('email').notNull(),
+  ip: inet('ip').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('admin_login_failures_email_idx').on(sql`lower(${t.email})`, t.createdAt),
+  index('admin_login_failures_ip_idx').on(t.ip, t.createdAt),
+]);
+
+export const auditActorTypes = ['staff', 'api_key', 'system'] as const;
+export type AuditActorType = (typeof auditActorTypes)[number];
+
+/** Every write and every credential reveal: who, what, on what, when, from where. Never updated. */
+export const auditLog = pgTable('audit_log', {
+  id: id(),
+  actorType: text('actor_type').$type<AuditActorType>().notNull(),
+  actorId: bigint('actor_id', { mode: 'number' }),
+  /** The actor as shown (e-mail, key name): kept even if the account is later removed. */
+  actorLabel: text('actor_label').notNull(),
+  /** Catalogue-friendly code, e.g. `subscription.trialExtended`. */
+  action: text('action').notNull(),
+  targetType: text('target_type'),
+  targetId: text('target_id'),
+  /** The client concerned, so a client's page shows its own trail. */
+  clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+  details: jsonb('details').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  ip: inet('ip'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('audit_log_client_id_idx').on(t.clientId, t.id),
+  check('audit_log_actor_type_check', sql`${t.actorType} in ('staff','api_key','system')`),
 ]);

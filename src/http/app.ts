@@ -8,7 +8,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import staticFiles from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyContextConfig, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ContactService } from '../contact/contact.service.ts';
@@ -20,10 +20,23 @@ import { trackingPages } from '../provisioning/tracking.pages.ts';
 import type { SignupService } from '../signup/signup.service.ts';
 import { signupPages } from '../signup/signup.pages.ts';
 import type { TenantSubscriptionService } from '../subscriptions/tenant-subscription.service.ts';
+import { adminPlugin, type AdminDeps } from './admin/admin.plugin.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { healthRoutes, type Readiness } from './health.routes.ts';
 import { pagesRoutes } from './public/pages.routes.ts';
 import { tenantApiRoutes } from './tenant-api/tenant-api.routes.ts';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  config: FastifyContextConfig;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteInfo[];
+  }
+}
 
 export interface AppDeps {
   config: Pick<Config, 'trustProxy'>;
@@ -35,6 +48,7 @@ export interface AppDeps {
   deploymentEvents: DeploymentEventsHub;
   tenantSubscriptions: TenantSubscriptionService;
   readiness: () => Promise<Readiness>;
+  admin: AdminDeps;
 }
 
 const DESIGN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../design');
@@ -51,6 +65,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // The route table, with each route's access rules: the dashboard's access test walks every route from it.
+  const routeTable: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url, config: route.config ?? {} });
+  });
+  app.decorate('routeTable', routeTable);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -77,5 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(contactPages, { contact: deps.contact });
   await app.register(trackingPages, { tracking: deps.tracking, hub: deps.deploymentEvents });
   await app.register(tenantApiRoutes, { subscriptions: deps.tenantSubscriptions });
+  await app.register(adminPlugin, { prefix: '/admin', ...deps.admin });
   return app;
 }

@@ -1,11 +1,13 @@
 // One place turns every failure into an answer: a French page for people, RFC 9457
 // problem+json for the API. 4xx say what was wrong; 5xx never leak internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
 import { type MessageKey, t } from '../i18n/index.ts';
 import { errorPage } from './public/views/error.ts';
 import { sendHtml } from './html.ts';
 
 const PAGE_TEXT: Record<number, [MessageKey, MessageKey]> = {
+  403: ['common.error.forbidden.title', 'common.error.forbidden.text'],
   404: ['common.error.notFound.title', 'common.error.notFound.text'],
   413: ['common.error.tooLarge.title', 'common.error.tooLarge.text'],
   429: ['common.error.tooMany.title', 'common.error.tooMany.text'],
@@ -26,7 +28,11 @@ export function replyError(request: FastifyRequest, reply: FastifyReply, status:
   return sendHtml(reply, errorPage({ status, title: t(titleKey), text: t(textKey) }), status);
 }
 
-export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AppError) {
+    request.log.info({ code: error.code, status: error.status }, 'request refused');
+    return replyError(request, reply, error.status);
+  }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: error.code, status }, 'request rejected');

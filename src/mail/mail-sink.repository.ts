@@ -1,5 +1,5 @@
 // What the embedded SMTP server received.
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, lt } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { mailSinkMessages } from '../db/schema.ts';
 
@@ -21,4 +21,14 @@ export async function listSinkMessages(ex: Executor, limit: number): Promise<Omi
 export async function getSinkMessage(ex: Executor, id: number): Promise<SinkMessageRow | undefined> {
   const [row] = await ex.select().from(mailSinkMessages).where(eq(mailSinkMessages.id, id));
   return row;
+}
+
+/** Newest first, a page at a time: `before` is the last id of the previous page. */
+export async function listSinkMessagesPage(ex: Executor, options: { before?: number; limit: number }): Promise<Omit<SinkMessageRow, 'raw'>[]> {
+  return ex.select({
+    id: mailSinkMessages.id, messageId: mailSinkMessages.messageId, envelopeFrom: mailSinkMessages.envelopeFrom,
+    envelopeTo: mailSinkMessages.envelopeTo, subject: mailSinkMessages.subject, receivedAt: mailSinkMessages.receivedAt,
+  }).from(mailSinkMessages)
+    .where(options.before === undefined ? undefined : lt(mailSinkMessages.id, options.before))
+    .orderBy(desc(mailSinkMessages.id)).limit(options.limit);
 }

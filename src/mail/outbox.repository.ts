@@ -87,3 +87,20 @@ export async function nextDueAt(ex: Executor): Promise<Date | undefined> {
     .where(inArray(emailOutbox.status, RESERVABLE));
   return row?.at ? new Date(row.at) : undefined;
 }
+
+/**
+ * Staff resend of an e-mail that failed or was given up: due now, with a fresh backoff. The last error stays
+ * until the next attempt replaces it. Undefined when the e-mail is not (or no longer) failed or dead.
+ */
+export async function requeueEmail(ex: Executor, id: number, now: Date): Promise<EmailRow | undefined> {
+  const [row] = await ex.update(emailOutbox).set({ status: 'queued', attempts: 0, nextAttemptAt: now })
+    .where(and(eq(emailOutbox.id, id), inArray(emailOutbox.status, ['failed', 'dead'])))
+    .returning();
+  return row;
+}
+
+/** The e-mail, its row locked until the end of the transaction (two staff resending it at once). */
+export async function getEmailForUpdate(ex: Executor, id: number): Promise<EmailRow | undefined> {
+  const [row] = await ex.select().from(emailOutbox).where(eq(emailOutbox.id, id)).for('update');
+  return row;
+}

@@ -32,3 +32,16 @@ export async function getSubscriptionByTenantTokenHash(ex: Executor, tokenHash: 
     .where(eq(stacks.tenantTokenHash, tokenHash));
   return row;
 }
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+/** The client's current subscription, locked until the end of the transaction. */
+export async function lockCurrentSubscription(ex: Executor, clientId: number): Promise<SubscriptionRow | undefined> {
+  const [row] = await ex.select().from(subscriptions)
+    .where(and(eq(subscriptions.clientId, clientId), isNull(subscriptions.endedAt))).for('update');
+  return row;
+}
+
+export async function updateSubscription(ex: Executor, id: number, patch: Partial<Omit<NewSubscription, 'id' | 'clientId'>>): Promise<void> {
+  await ex.update(subscriptions).set(patch).where(eq(subscriptions.id, id));
+}

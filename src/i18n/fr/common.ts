@@ -2,6 +2,8 @@
 export const common = {
   'common.error.notFound.title': 'Page introuvable',
   'common.error.notFound.text': 'La page demandée n’existe pas ou n’est plus disponible.',
+  'common.error.forbidden.title': 'Accès refusé',
+  'common.error.forbidden.text': 'Votre compte n’a pas les droits nécessaires pour cette page ou cette action. Demandez-les à un propriétaire de la plateforme.',
   'common.error.server.title': 'Une erreur est survenue',
   'common.error.server.text': 'Nous n’avons pas pu traiter votre demande. Réessayez dans quelques instants ; si le problème persiste, contactez-nous.',
   'common.error.badRequest.title': 'Demande invalide',

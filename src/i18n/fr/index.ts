@@ -8,5 +8,9 @@ import { tenantApi } from './tenant-api.ts';
 import { legal } from './legal.ts';
 import { mail } from './mail.ts';
 import { keys } from './keys.ts';
+import { admin } from './admin.ts';
+import { adminClient } from './admin-client.ts';
+import { adminOperations } from './admin-operations.ts';
+import { adminClients } from './admin-clients.ts';
 
-export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal, ...mail, ...keys } as const;
+export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal, ...mail, ...keys, ...admin, ...adminClient, ...adminOperations, ...adminClients } as const;

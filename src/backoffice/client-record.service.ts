@@ -1,0 +1,51 @@
+// The client page's data: who the client is, their subscription, their instance and its
+// history, the e-mails sent to them and what staff did to their account.
+import type { Actor } from '../audit/actor.ts';
+import { listAudit } from '../audit/audit.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { Plan } from '../plans/plan.ts';
+import { findPlan } from '../plans/plans.ts';
+import type { Orchestrator, StackStatus } from '../provisioning/orchestrator.ts';
+import { requirePermission } from '../staff/access.ts';
+import { getClientRecord, listClientEmails, listStackDeployments } from './client-record.repository.ts';
+
+/** The orchestrator is asked with a deadline: a slow Portainer must not hold the page. */
+const INSTANCE_TIMEOUT_MS = 3_000;
+const LOG_LINES = 50;
+
+export type InstanceView = { status: StackStatus; logs: string } | { error: string };
+
+export function createClientRecordService(deps: { db: Db; plans: readonly Plan[]; orchestrator: Pick<Orchestrator, 'inspect' | 'logs'> }) {
+  async function get(actor: Actor, clientId: number) {
+    requirePermission(actor, 'dashboard:read');
+    const record = await getClientRecord(deps.db, clientId);
+    if (!record) return undefined;
+    const [deployments, emails, audit] = await Promise.all([
+      record.stack ? listStackDeployments(deps.db, record.stack.id, 20) : [],
+      listClientEmails(deps.db, clientId, 50),
+      listAudit(deps.db, { clientId, limit: 100 }),
+    ]);
+    const plan = record.subscription ? findPlan(deps.plans, record.subscription.plan) : undefined;
+    return { ...record, plan, deployments, emails, audit };
+  }
+
+  /** Containers and the last log lines, straight from the orchestrator. */
+  async function instance(actor: Actor, stack: { environment: string; name: string }): Promise<InstanceView> {
+    requirePermission(actor, 'dashboard:read');
+    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), INSTANCE_TIMEOUT_MS).unref());
+    try {
+      const [status, logs] = await Promise.race([
+        Promise.all([deps.orchestrator.inspect(stack.environment, stack.name), deps.orchestrator.logs(stack.environment, stack.name, { tail: LOG_LINES })]),
+        deadline,
+      ]);
+      return { status, logs };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  return { get, instance };
+}
+
+export type ClientRecordService = ReturnType<typeof createClientRecordService>;
+export type ClientRecord = NonNullable<Awaited<ReturnType<ClientRecordService['get']>>>;

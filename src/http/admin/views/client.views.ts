@@ -1,0 +1,204 @@
+// « Fiche client »: contact and consent, subscription and its actions, the instance (state,
+// containers, logs) and its actions, credentials on demand, deployments, e-mails, audit trail.
+import { html } from 'ghtml';
+import type { ClientRecord, InstanceView } from '../../../backoffice/client-record.service.ts';
+import type { RevealedCredentials } from '../../../backoffice/client-actions.service.ts';
+import { format, t } from '../../../i18n/index.ts';
+import type { Plan } from '../../../plans/plan.ts';
+import { can } from '../../../staff/roles.ts';
+import type { StaffRole } from '../../../db/schema.ts';
+import { alert, button, csrfField, textField } from '../../views/components.ts';
+import { auditTable } from './audit.views.ts';
+import { deploymentBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
+import { clientDeployments } from './client-history.views.ts';
+
+export interface ClientPageOptions {
+  record: ClientRecord;
+  instance?: InstanceView;
+  plans: readonly Plan[];
+  role: StaffRole;
+  csrfToken: string;
+  now: Date;
+  notice?: string;
+  error?: string;
+  revealed?: RevealedCredentials;
+  revealError?: string;
+}
+
+const EXTENSIONS = [7, 14, 30];
+const ACTIVE: readonly string[] = ['queued', 'running', 'compensating'];
+
+function contactCard({ record }: ClientPageOptions): string {
+  const { client, subscription } = record;
+  return html`<section class="card stack" aria-labelledby="contact">
+  <h2 id="contact" class="card__title">${t('admin.client.contact.title')}</h2>
+  <dl class="kv">
+    <dt>${t('admin.client.contact.name')}</dt><dd>${client.prenom} ${client.nom}</dd>
+    <dt>${t('admin.client.contact.email')}</dt><dd><a href="mailto:${client.email}">${client.email}</a></dd>
+    <dt>${t('admin.client.contact.phone')}</dt><dd><a href="tel:${client.telephone.replace(/\s/g, '')}">${client.telephone}</a></dd>
+    <dt>${t('admin.client.contact.size')}</dt><dd>${client.effectif}</dd>
+    <dt>${t('admin.client.contact.since')}</dt><dd>${format.dateTime(client.createdAt)}</dd>
+  </dl>
+  !${subscription ? html`<h3 class="text-small">${t('admin.client.consent.title')}</h3>
+  <p class="text-small">${t('admin.client.consent.cgv', { date: format.dateTime(subscription.cgvAcceptedAt) })}<br>${t('admin.client.consent.ip', { ip: subscription.consentIp })}</p>` : ''}
+</section>`;
+}
+
+function subscriptionCard(o: ClientPageOptions): string {
+  const { subscription, plan } = o.record;
+  if (!subscription) return html`<section class="card"><h2 class="card__title">${t('admin.client.subscription.title')}</h2><p>${t('admin.client.subscription.none')}</p></section>`;
+  const daysLeft = subscription.trialEndsAt ? Math.ceil((subscription.trialEndsAt.getTime() - o.now.getTime()) / 86_400_000) : undefined;
+  const price = subscription.priceCents === null ? t('admin.client.subscription.priceQuoted') : t('admin.client.subscription.perMonth', { price: format.euros(subscription.priceCents / 100) });
+  const operate = can(o.role, 'instances:operate');
+  const manage = can(o.role, 'subscriptions:manage');
+  const isTrial = subscription.status === 'trialing' || subscription.status === 'expired';
+  return html`<section class="card stack" aria-labelledby="abonnement">
+  <h2 id="abonnement" class="card__title">${t('admin.client.subscription.title')}</h2>
+  <dl class="kv">
+    <dt>${t('admin.client.subscription.plan')}</dt><dd>${plan?.name ?? subscription.plan}</dd>
+    <dt>${t('admin.client.subscription.price')}</dt><dd>${price}</dd>
+    <dt>${t('admin.client.subscription.status')}</dt><dd>!${subscriptionBadge(subscription.status)}</dd>
+    !${subscription.trialEndsAt ? html`<dt>${t('admin.client.subscription.trialEnd')}</dt><dd>${format.date(subscription.trialEndsAt)}!${isTrial ? html` (${daysLeft! > 0 ? t('admin.client.subscription.daysLeft', { days: daysLeft! }) : t('admin.client.subscription.ended')})` : ''}</dd>` : ''}
+    <dt>${t('admin.client.subscription.started')}</dt><dd>${format.date(subscription.startedAt)}</dd>
+    !${subscription.convertedAt ? html`<dt>${t('admin.client.subscription.converted')}</dt><dd>${format.date(subscription.convertedAt)}</dd>` : ''}
+  </dl>
+  !${operate && isTrial ? html`<form method="post" action="/admin/clients/${o.record.client.id}/essai" class="inline-form">!${csrfField(o.csrfToken)}
+    <label for="jours">${t('admin.client.extend.label')}</label>
+    <select class="select select--sm" id="jours" name="jours">!${EXTENSIONS.map((d) => html`<option value="${d}">${t('admin.client.extend.days', { days: d })}</option>`)}</select>
+    !${button({ label: t('admin.client.extend.submit'), variant: 'secondary', size: 'sm' })}
+  </form>` : ''}
+  !${manage ? html`<form method="post" action="/admin/clients/${o.record.client.id}/offre" class="inline-form">!${csrfField(o.csrfToken)}
+    <label for="offre">${t('admin.client.plan.label')}</label>
+    <select class="select select--sm" id="offre" name="offre">!${o.plans.map((p) => html`<option value="${p.id}"!${p.id === subscription.plan ? ' selected' : ''}>${p.name}</option>`)}</select>
+    !${button({ label: t('admin.client.plan.submit'), variant: 'secondary', size: 'sm' })}
+  </form>
+  !${subscription.status !== 'cancelled' ? html`<form method="post" action="/admin/clients/${o.record.client.id}/resilier" class="inline-form">!${csrfField(o.csrfToken)}
+    !${button({ label: t('admin.client.cancel.submit'), variant: 'danger', size: 'sm' })}<span class="text-small text-muted">${t('admin.client.cancel.help')}</span>
+  </form>` : ''}` : ''}
+</section>`;
+}
+
+function instanceDetails(view: InstanceView | undefined): string {
+  if (!view) return '';
+  if ('error' in view) return alert({ kind: 'warning', text: t('admin.client.instance.unavailable', { reason: view.error }) });
+  const containers = view.status.containers.map((c) => html`<li><span class="mono">${c.name}</span> · ${c.status}</li>`);
+  return html`<h3 class="text-small">${t('admin.client.instance.containers')}</h3>
+  <ul class="list-reset text-small">!${containers}</ul>
+  <details><summary>${t('admin.client.instance.logs')}</summary><pre class="log-tail">${view.logs || t('admin.client.instance.noLogs')}</pre></details>`;
+}
+
+function instanceActions(o: ClientPageOptions): string {
+  const stack = o.record.stack!;
+  if (stack.observedState === 'deleted') return '';
+  const id = o.record.client.id;
+  const operate = can(o.role, 'instances:operate');
+  const stopped = stack.desiredState === 'stopped';
+  const running = o.record.deployments.find((d) => ACTIVE.includes(d.state));
+  if (running) return html`<p class="text-small text-muted">${t('admin.client.actions.waiting', { id: running.id })}</p>`;
+  const actions = operate ? html`<div class="cluster cluster--sm">
+    !${stopped
+    ? html`<form method="post" action="/admin/clients/${id}/instance/reprendre">!${csrfField(o.csrfToken)}!${button({ label: t('admin.client.actions.resume'), size: 'sm' })}</form>`
+    : html`<form method="post" action="/admin/clients/${id}/instance/suspendre">!${csrfField(o.csrfToken)}!${button({ label: t('admin.client.actions.suspend'), variant: 'secondary', size: 'sm' })}</form>
+      <form method="post" action="/admin/clients/${id}/instance/redeployer">!${csrfField(o.csrfToken)}!${button({ label: t('admin.client.actions.redeploy'), variant: 'secondary', size: 'sm' })}</form>`}
+  </div>` : '';
+  const remove = can(o.role, 'subscriptions:manage') ? html`<details class="danger-zone"><summary>${t('admin.client.actions.delete.title')}</summary>
+    <form method="post" action="/admin/clients/${id}/instance/supprimer" class="stack stack--sm">!${csrfField(o.csrfToken)}
+      <p class="text-small">${t('admin.client.actions.delete.help', { name: stack.name })}</p>
+      !${textField({ name: 'confirmation', label: t('admin.client.actions.delete.label'), required: true, autocomplete: 'off', spellcheck: false, inputClass: 'input--medium' })}
+      <div>!${button({ label: t('admin.client.actions.delete.submit'), variant: 'danger', size: 'sm' })}</div>
+    </form></details>` : '';
+  return actions + remove;
+}
+
+function instanceCard(o: ClientPageOptions): string {
+  const { stack } = o.record;
+  if (!stack) return html`<section class="card"><h2 class="card__title">${t('admin.client.instance.title')}</h2><p>${t('admin.client.instance.none')}</p></section>`;
+  return html`<section class="card stack" aria-labelledby="instance">
+  <h2 id="instance" class="card__title">${t('admin.client.instance.title')}</h2>
+  <dl class="kv">
+    <dt>${t('admin.client.instance.name')}</dt><dd class="mono">${stack.name}</dd>
+    <dt>${t('admin.client.instance.url')}</dt><dd>!${stack.url ? html`<a href="${stack.url}" rel="noopener noreferrer" target="_blank">${stack.url}</a>` : '—'}</dd>
+    <dt>${t('admin.client.instance.state')}</dt><dd>!${stackBadge(stack.observedState)}</dd>
+    <dt>${t('admin.client.instance.desired')}</dt><dd>${t(`admin.client.instance.desired.${stack.desiredState}`)}</dd>
+    <dt>${t('admin.client.instance.health')}</dt><dd>${stack.healthCheckedAt ? `${stack.healthStatus ?? ''} · ${format.dateTime(stack.healthCheckedAt)}` : t('admin.client.instance.healthNever')}</dd>
+    <dt>${t('admin.client.instance.where')}</dt><dd>${stack.orchestrator} · ${stack.environment}${stack.port ? ` · port ${stack.port}` : ''}</dd>
+  </dl>
+  !${instanceDetails(o.instance)}
+  !${instanceActions(o)}
+</section>`;
+}
+
+function credentialsCard(o: ClientPageOptions): string {
+  const { stack } = o.record;
+  if (!stack || stack.observedState === 'deleted' || !can(o.role, 'credentials:reveal')) return '';
+  const shown = o.revealed ? html`<div class="reveal" data-hide-after="60">
+    !${alert({ kind: 'warning', text: t('admin.client.reveal.shown') })}
+    <dl class="kv reveal__secret">
+      <dt>${t('admin.client.instance.url')}</dt><dd>${o.revealed.url ?? '—'}</dd>
+      <dt>${t('admin.client.reveal.username')}</dt><dd class="mono">${o.revealed.username}</dd>
+      <dt>${t('admin.client.reveal.secret')}</dt><dd class="mono">${o.revealed.password}</dd>
+    </dl>
+    <p class="reveal__hidden hidden">${t('admin.client.reveal.hidden')}</p>
+  </div>` : html`<p class="text-small">${t('admin.client.reveal.help')}</p>
+  !${o.revealError ? alert({ kind: 'error', text: o.revealError, live: true }) : ''}
+  <form method="post" action="/admin/clients/${o.record.client.id}/identifiants" class="inline-form">!${csrfField(o.csrfToken)}
+    <input type="hidden" name="username" value="" autocomplete="username">
+    <label for="field-password">${t('admin.client.reveal.password')}</label>
+    <input class="input input--medium" id="field-password" name="password" type="password" autocomplete="current-password" required>
+    !${button({ label: t('admin.client.reveal.submit'), variant: 'secondary', size: 'sm' })}
+  </form>`;
+  return html`<section class="card stack" aria-labelledby="identifiants"><h2 id="identifiants" class="card__title">${t('admin.client.reveal.title')}</h2>!${shown}</section>`;
+}
+
+function quota(value: number, unit = ''): string {
+  return value === -1 ? t('admin.client.usage.unlimited') : `${format.integer(value)}${unit}`;
+}
+
+function usageCard({ record }: ClientPageOptions): string {
+  const { plan } = record;
+  if (!plan) return '';
+  return html`<section class="card stack" aria-labelledby="quotas">
+  <h2 id="quotas" class="card__title">${t('admin.client.usage.title')}</h2>
+  <p class="text-small">${t('admin.client.usage.notReported')}</p>
+  <dl class="kv">
+    <dt>${t('admin.client.usage.users')}</dt><dd>${quota(plan.quotas.users)}</dd>
+    <dt>${t('admin.client.usage.projects')}</dt><dd>${quota(plan.quotas.projects)}</dd>
+    <dt>${t('admin.client.usage.storage')}</dt><dd>${quota(plan.quotas.storageGb, ' Go')}</dd>
+  </dl>
+  <p class="text-small text-muted">${t('admin.client.usage.resources', { cpus: plan.resources.cpus, memory: plan.resources.memoryMb })}</p>
+</section>`;
+}
+
+function emailsTable(o: ClientPageOptions): string {
+  const { emails } = o.record;
+  if (emails.length === 0) return html`<p class="text-muted">${t('admin.client.emails.none')}</p>`;
+  const operate = can(o.role, 'instances:operate');
+  return html`<div class="table-wrap" role="region" aria-labelledby="emails" tabindex="0"><table class="table table--dense">
+  <thead><tr><th scope="col">${t('admin.client.emails.col.date')}</th><th scope="col">${t('admin.client.emails.col.template')}</th><th scope="col">${t('admin.client.emails.col.to')}</th><th scope="col">${t('admin.client.emails.col.status')}</th>!${operate ? html`<th scope="col"><span class="visually-hidden">${t('admin.staff.col.actions')}</span></th>` : ''}</tr></thead>
+  <tbody>!${emails.map((e) => html`<tr>
+    <td class="nowrap">${format.dateTime(e.sentAt ?? e.createdAt)}</td><td>${e.template}</td><td>${e.recipients.join(', ')}</td>
+    <td>${e.status}!${e.lastError ? html`<br><span class="text-small text-muted">${e.lastError}</span>` : ''}</td>
+    !${operate ? html`<td><form method="post" action="/admin/emails/${e.id}/renvoyer">!${csrfField(o.csrfToken)}<input type="hidden" name="retour" value="/admin/clients/${o.record.client.id}">!${button({ label: t('admin.client.emails.resend'), variant: 'ghost', size: 'sm' })}</form></td>` : ''}
+  </tr>`)}</tbody></table></div>`;
+}
+
+export function clientBody(o: ClientPageOptions): string {
+  const { client, subscription, stack } = o.record;
+  const active = o.record.deployments.find((d) => ACTIVE.includes(d.state));
+  return html`<div class="stack stack--lg"!${active ? html` data-active-deployment="${active.id}"` : ''}>
+  <p><a href="/admin/clients">← ${t('admin.client.back')}</a></p>
+  <header class="page-head"><div><h1>${client.entreprise}</h1>
+    <p class="cluster cluster--sm">!${subscription ? subscriptionBadge(subscription.status) : ''}!${stack ? stackBadge(stack.observedState) : ''}!${active ? deploymentBadge(active.state) : ''}<span class="text-muted">${t('admin.client.number', { number: client.id })}</span></p></div>
+  </header>
+  !${o.notice ? alert({ kind: 'success', text: o.notice, live: true }) : ''}
+  !${o.error ? alert({ kind: 'error', text: o.error, live: true }) : ''}
+  <div class="admin-columns">
+    <div class="stack">!${subscriptionCard(o)}!${instanceCard(o)}!${credentialsCard(o)}</div>
+    <div class="stack">!${contactCard(o)}!${usageCard(o)}</div>
+  </div>
+  <section class="stack" aria-labelledby="historique"><h2 id="historique">${t('admin.client.deployments.title')}</h2>!${clientDeployments(o.record.deployments, o.role, o.csrfToken)}</section>
+  <section class="stack" aria-labelledby="emails"><h2 id="emails">${t('admin.client.emails.title')}</h2>!${emailsTable(o)}</section>
+  <section class="stack" aria-labelledby="audit"><h2 id="audit">${t('admin.client.audit.title')}</h2>!${auditTable(o.record.audit, t('admin.client.audit.title'))}</section>
+</div>`;
+}
+

@@ -1,0 +1,19 @@
+// The states staff read everywhere (lists, client page, overview), as badges with one colour code:
+// green = fine, blue = in progress, amber = needs attention soon, red = broken.
+import type { DeploymentState, StackObservedState, SubscriptionStatus } from '../../../db/schema.ts';
+import { t } from '../../../i18n/index.ts';
+import { badge, type BadgeKind } from '../../views/components.ts';
+
+const SUBSCRIPTION: Record<SubscriptionStatus, BadgeKind> = {
+  trialing: 'info', active: 'success', past_due: 'warning', suspended: 'warning', cancelled: 'neutral', expired: 'error',
+};
+const STACK: Record<StackObservedState, BadgeKind> = {
+  provisioning: 'info', running: 'success', degraded: 'warning', down: 'error', stopped: 'neutral', failed: 'error', deleted: 'neutral',
+};
+const DEPLOYMENT: Record<DeploymentState, BadgeKind> = {
+  queued: 'neutral', running: 'info', succeeded: 'success', failed: 'error', compensating: 'warning', cancelled: 'neutral',
+};
+
+export const subscriptionBadge = (status: SubscriptionStatus): string => badge({ kind: SUBSCRIPTION[status], text: t(`admin.subscription.status.${status}`) });
+export const stackBadge = (state: StackObservedState): string => badge({ kind: STACK[state], text: t(`admin.stack.state.${state}`) });
+export const deploymentBadge = (state: DeploymentState): string => badge({ kind: DEPLOYMENT[state], text: t(`admin.deployment.state.${state}`) });
