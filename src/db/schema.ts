@@ -75,6 +75,13 @@ export const stacks = pgTable('stacks', {
   observedState: text('observed_state').$type<StackObservedState>().notNull(),
   healthStatus: text('health_status'),
   healthCheckedAt: timestamp('health_checked_at', { withTimezone: true }),
+  /** Consecutive failed (or successful) health checks: the hysteresis of the monitoring cycle. */
+  healthFailures: integer('health_failures').notNull().default(0),
+  healthSuccesses: integer('health_successes').notNull().default(0),
+  /** Since when the instance is down (null while it is up); the self-healing restart waits on it. */
+  downSince: timestamp('down_since', { withTimezone: true }),
+  /** The automatic restart of the current outage, made once before anyone is paged. */
+  healedAt: timestamp('healed_at', { withTimezone: true }),
   tenantTokenHash: text('tenant_token_hash'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -336,4 +343,112 @@ export const auditLog = pgTable('audit_log', {
 }, (t) => [
   index('audit_log_client_id_idx').on(t.clientId, t.id),
   check('audit_log_actor_type_check', sql`${t.actorType} in ('staff','api_key','system')`),
+]);
+
+/** What an instance reports of its use (PUT /api/tenant/v1/usage), kept as history. */
+export const usageSamples = pgTable('usage_samples', {
+  id: id(),
+  stackId: bigint('stack_id', { mode: 'number' }).notNull().references(() => stacks.id),
+  users: integer('users').notNull(),
+  projects: integer('projects').notNull(),
+  storageBytes: bigint('storage_bytes', { mode: 'number' }).notNull(),
+  reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('usage_samples_stack_idx').on(t.stackId, t.id)]);
+
+export const quotaResources = ['users', 'projects', 'storage'] as const;
+export type QuotaResource = (typeof quotaResources)[number];
+
+/** The « 80 % of your limit » e-mail, sent once per subscription, plan and resource. */
+export const quotaWarnings = pgTable('quota_warnings', {
+  subscriptionId: bigint('subscription_id', { mode: 'number' }).notNull().references(() => subscriptions.id),
+  plan: text('plan').notNull(),
+  resource: text('resource').$type<QuotaResource>().notNull(),
+  warnedAt: timestamp('warned_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.subscriptionId, t.plan, t.resource] })]);
+
+/** Health probes, sampled: every state change, and one row per stack and hour otherwise. */
+export const healthChecks = pgTable('health_checks', {
+  id: id(),
+  stackId: bigint('stack_id', { mode: 'number' }).notNull().references(() => stacks.id),
+  ok: boolean('ok').notNull(),
+  /** The orchestrator's view (running, exited, missing…) at that check. */
+  instanceState: text('instance_state'),
+  httpStatus: integer('http_status'),
+  latencyMs: integer('latency_ms'),
+  detail: text('detail'),
+  checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('health_checks_stack_idx').on(t.stackId, t.checkedAt),
+  index('health_checks_checked_at_idx').on(t.checkedAt),
+]);
+
+export const alertKinds = ['instance_down', 'deployment_failed', 'environment_unreachable', 'email_dead', 'quota_exceeded'] as const;
+export type AlertKind = (typeof alertKinds)[number];
+export const alertStatuses = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+/** An incident worth a human: opened on a state change, notified once, reminded, acknowledged, resolved. */
+export const alerts = pgTable('alerts', {
+  id: id(),
+  kind: text('kind').$type<AlertKind>().notNull(),
+  /** What the alert is about, e.g. `instance_down:stack:42`: one unresolved alert per key. */
+  key: text('key').notNull(),
+  status: text('status').$type<AlertStatus>().notNull().default('open'),
+  /** Catalogue parameters of the alert's French texts. */
+  params: jsonb('params').$type<Record<string, string | number>>().notNull().default({}),
+  clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+  stackId: bigint('stack_id', { mode: 'number' }).references(() => stacks.id),
+  environment: text('environment'),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+  lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true }),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  acknowledgedBy: bigint('acknowledged_by', { mode: 'number' }).references(() => adminUsers.id),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+}, (t) => [
+  uniqueIndex('alerts_open_key').on(t.key).where(sql`${t.status} <> 'resolved'`),
+  index('alerts_status_idx').on(t.status, t.openedAt),
+  index('alerts_client_idx').on(t.clientId, t.id),
+  check('alerts_kind_check', sql`${t.kind} in ('instance_down','deployment_failed','environment_unreachable','email_dead','quota_exceeded')`),
+  check('alerts_status_check', sql`${t.status} in ('open','acknowledged','resolved')`),
+]);
+
+/** An alert's timeline: opened, each notification per channel (and its failures), reminders, acknowledgement, recovery. */
+export const alertEvents = pgTable('alert_events', {
+  id: id(),
+  alertId: bigint('alert_id', { mode: 'number' }).notNull().references(() => alerts.id),
+  type: text('type').notNull(),
+  channel: text('channel'),
+  detail: text('detail'),
+  createdAt: createdAt(),
+}, (t) => [index('alert_events_alert_idx').on(t.alertId, t.id)]);
+
+export const apiScopes = ['stacks:read', 'stacks:write', 'clients:read', 'clients:write', 'secrets:read', 'admin'] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+/** Keys of the REST API: shown once, stored hashed, scoped, expiring, revocable. */
+export const apiKeys = pgTable('api_keys', {
+  id: id(),
+  name: text('name').notNull(),
+  /** The key's first characters, shown in lists to tell keys apart. */
+  prefix: text('prefix').notNull(),
+  keyHash: text('key_hash').notNull(),
+  scopes: text('scopes').array().$type<ApiScope[]>().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  createdBy: bigint('created_by', { mode: 'number' }).references(() => adminUsers.id),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash)]);
+
+/** `Idempotency-Key` answers, kept 24 h: the same key and body get the same answer. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  apiKeyId: bigint('api_key_id', { mode: 'number' }).notNull().references(() => apiKeys.id),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  statusCode: integer('status_code'),
+  response: jsonb('response'),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.apiKeyId, t.key] }),
+  index('idempotency_keys_created_at_idx').on(t.createdAt),
 ]);
