@@ -93,8 +93,10 @@ export function collectFailedRequests(page: Page): string[] {
     if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });
   page.on('requestfailed', (request) => {
-    // Closing a page aborts its event stream: that is not a failure.
-    if (!new URL(request.url()).pathname.endsWith('/flux')) failed.push(`failed ${request.url()} ${request.failure()?.errorText ?? ''}`);
+    // Closing a page aborts its event stream, and leaving a page aborts what it was still loading (its icon, say):
+    // neither is a failure of the server.
+    const error = request.failure()?.errorText ?? '';
+    if (!new URL(request.url()).pathname.endsWith('/flux') && error !== 'net::ERR_ABORTED') failed.push(`failed ${request.url()} ${error}`);
   });
   return failed;
 }

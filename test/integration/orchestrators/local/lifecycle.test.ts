@@ -59,7 +59,12 @@ describe('local orchestrator: a stack through its life', () => {
     await waitHealthy(port);
     t.diagnostic(`healthy after ${Date.now() - started} ms`);
 
-    const status = await h.orchestrator.inspect('local', name);
+    // The supervisor sees the instance healthy with its own probe, a moment after the test's (later under load).
+    let status = await h.orchestrator.inspect('local', name);
+    for (let i = 0; i < 100 && status.state !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await h.orchestrator.inspect('local', name);
+    }
     assert.equal(status.state, 'running');
     assert.equal(status.containers.length, 1);
     assert.equal(status.containers[0]?.state, 'running');
