@@ -1,0 +1,55 @@
+// Plan quotas: the tenant API's answers (shown as-is by the ERP to its users) and the « 80 % of your
+// limit » e-mail.
+export const quotas = {
+  'quotas.amount.users.one': '{count}\u00a0utilisateur',
+  'quotas.amount.users.other': '{count}\u00a0utilisateurs',
+  'quotas.amount.projects.one': '{count}\u00a0chantier',
+  'quotas.amount.projects.other': '{count}\u00a0chantiers',
+  'quotas.amount.storage': '{count}\u00a0Go',
+  /** « 4 chantiers sur 5 », « 0,8 Go sur 1 Go ». */
+  'quotas.ratio': '{used} sur {limit}',
+  'quotas.ratioPercent': '{used} sur {limit} ({percent}\u00a0%)',
+  'quotas.limitOf.users': 'sa limite d’utilisateurs',
+  'quotas.limitOf.projects': 'sa limite de chantiers',
+  'quotas.limitOf.storage': 'sa limite de stockage',
+
+  'quotas.message.within': 'Votre offre {plan} comprend {limit}\u00a0; vous en utilisez {used}.',
+  'quotas.message.unlimited.users': 'Votre offre {plan} ne limite pas le nombre d’utilisateurs.',
+  'quotas.message.unlimited.projects': 'Votre offre {plan} ne limite pas le nombre de chantiers.',
+  'quotas.message.unlimited.storage': 'Votre offre {plan} ne limite pas le stockage.',
+  'quotas.message.reached': 'Votre offre {plan} est limitée à {limit}. {next}',
+  'quotas.next.pricing.users': 'Pour ajouter d’autres utilisateurs, passez à une offre supérieure\u00a0: {url}',
+  'quotas.next.pricing.projects': 'Pour créer d’autres chantiers, passez à une offre supérieure\u00a0: {url}',
+  'quotas.next.pricing.storage': 'Pour disposer de plus d’espace, passez à une offre supérieure\u00a0: {url}',
+  'quotas.next.contact.users': 'Pour ajouter d’autres utilisateurs, contactez-nous\u00a0: {url}',
+  'quotas.next.contact.projects': 'Pour créer d’autres chantiers, contactez-nous\u00a0: {url}',
+  'quotas.next.contact.storage': 'Pour disposer de plus d’espace, contactez-nous\u00a0: {url}',
+  'quotas.message.inactive': '{state}\u00a0: {blocked} n’est plus possible. Vos données restent accessibles. Pour renouveler votre abonnement\u00a0: {url}',
+  'quotas.inactive.expired': 'Votre période d’essai ou votre abonnement est arrivé à échéance',
+  'quotas.inactive.suspended': 'Votre abonnement est suspendu',
+  'quotas.inactive.cancelled': 'Votre abonnement est résilié',
+  'quotas.blocked.users': 'l’ajout d’utilisateurs',
+  'quotas.blocked.projects': 'la création de chantiers',
+  'quotas.blocked.storage': 'l’ajout de données',
+
+
+  'quotas.mail.subject.warning': 'Votre ERP BTP approche de la limite de l’offre {plan}\u00a0: {ratio}',
+  'quotas.mail.subject.exceeded': 'Votre ERP BTP a atteint la limite de l’offre {plan}\u00a0: {ratio}',
+  'quotas.mail.preheader': 'Vos données restent accessibles\u00a0; voici comment obtenir plus de place.',
+  'quotas.mail.greeting': 'Bonjour {prenom},',
+  'quotas.mail.intro.warning': 'L’ERP BTP de {entreprise} arrive à {percent}\u00a0% de {limitOf} (offre {plan}).',
+  'quotas.mail.intro.exceeded': 'L’ERP BTP de {entreprise} a atteint {limitOf} (offre {plan}).',
+  'quotas.mail.fact.plan': 'Offre',
+  'quotas.mail.fact.usage': 'Utilisation',
+  'quotas.mail.effect.users': 'Une fois la limite atteinte, il n’est plus possible d’ajouter d’utilisateurs. Rien n’est supprimé ni bloqué pour autant\u00a0: vos utilisateurs actuels continuent de se connecter et toutes vos données restent accessibles.',
+  'quotas.mail.effect.projects': 'Une fois la limite atteinte, il n’est plus possible de créer de chantiers. Rien n’est supprimé ni bloqué pour autant\u00a0: vos chantiers existants restent accessibles et modifiables.',
+  'quotas.mail.effect.storage': 'Rien n’est supprimé ni bloqué\u00a0: toutes vos données restent accessibles. Pour garder de la marge, pensez à une offre avec plus d’espace.',
+  'quotas.mail.upgrade.pricing': 'Pour aller plus loin, comparez nos offres puis écrivez-nous à {supportEmail}\u00a0: nous changeons votre offre sans perte de données, et ses nouvelles limites s’appliquent aussitôt.',
+  'quotas.mail.upgrade.contact': 'Votre offre est déjà la plus large en libre-service\u00a0: contactez-nous pour une offre sur mesure, sans perte de données.',
+  'quotas.mail.button.pricing': 'Comparer les offres',
+  'quotas.mail.button.contact': 'Nous contacter',
+  'quotas.mail.signature': 'Bonne journée,\nL’équipe ERP BTP Cloud',
+
+  // The dashboard's name for this template in the e-mail lists (see admin.emails.template.*).
+  'admin.emails.template.quota-warning': 'Alerte de quota (80\u00a0%)',
+} as const;
