@@ -200,7 +200,8 @@ async function adminPages(browser: Browser, base: string, width: number, setupUr
   watch(page);
   try {
     if (setupUrl) {
-      await page.goto(setupUrl);
+      // With PORT=0 the link names port 0: the path is what matters.
+      await page.goto(base + new URL(setupUrl).pathname);
       await shoot(page, 'admin-activation');
       await page.getByLabel('Nouveau mot de passe').fill(ADMIN_PASSWORD);
       await page.getByLabel('Confirmez le mot de passe').fill(ADMIN_PASSWORD);

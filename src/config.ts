@@ -22,6 +22,8 @@ export interface Config {
   orchestrator: Orchestrator;
   plansFile: string | undefined;
   signupRateLimit: number;
+  /** REST API requests per key per minute. */
+  apiRateLimit: number;
   trustProxy: boolean;
   /** Master key ring for the vault; unset: a generated key file under dataDir. */
   masterKey: string | undefined;
@@ -31,6 +33,15 @@ export interface Config {
   tenantHost: string;
   /** Deployments run at once per orchestrator environment, across all workers. */
   provisioningConcurrency: number;
+  /** Health monitoring (src/monitoring): one cycle every so many seconds, across all workers. */
+  healthCheckIntervalSeconds: number;
+  /** Per-probe timeout of an instance's /health, and probes in flight at once. */
+  healthProbeTimeoutSeconds: number;
+  healthProbeConcurrency: number;
+  /** Down this long → one automatic restart; still down this long after it → staff alerted. */
+  healAfterSeconds: number;
+  /** Health history kept this long. */
+  healthHistoryDays: number;
   /** Fault injection for the crash tests only: the process kills itself right after this saga step succeeds. */
   faultKillAfterStep: string | undefined;
   /** The Portainer driver's connection, when ORCHESTRATOR=portainer. */
@@ -55,10 +66,22 @@ export interface Config {
   mailSendLeaseSeconds: number;
   /** Fault injection for the crash tests only: the process kills itself once an e-mail is accepted, before recording it. */
   faultKillAfterMailSent: boolean;
+  /** Webhooks told about alerts (Slack-compatible JSON). Their URLs often carry a token: never printed. */
+  alertWebhookUrls: string[];
+  /** An open, unacknowledged alert is notified again after this long (and a key at most once per interval). */
+  alertReminderMinutes: number;
+  /** A resolved alert's recovery notice waits until it has stayed resolved this long (a flap reopens it silently). */
+  alertRecoveryDelayMinutes: number;
+  /** When the daily trial lifecycle runs, `HH:MM` Paris time; calendar e-mails (reminders, notices) go out from then. */
+  lifecycleRunAt: string;
+  /** Paris days an expired trial's suspended instance and data are kept before deletion. */
+  trialGraceDays: number;
   /** Dashboard sessions end after this much inactivity… */
   adminSessionIdleMinutes: number;
   /** …and after this long in any case. */
   adminSessionMaxHours: number;
+  /** Bearer token of GET /metrics; unset: no /metrics route. */
+  metricsToken: string | undefined;
   /** Derived: true when no DATABASE_URL is given. */
   embeddedDatabase: boolean;
 }
@@ -87,7 +110,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value must never be printed. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'MASTER_KEY', 'SMTP_URL', 'PORTAINER_API_KEY', 'PORTAINER_PASSWORD'] as const;
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MASTER_KEY', 'SMTP_URL', 'PORTAINER_API_KEY', 'PORTAINER_PASSWORD', 'ALERT_WEBHOOK_URLS', 'METRICS_TOKEN'] as const;
 
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const problems: string[] = [];
@@ -152,11 +175,18 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     orchestrator,
     plansFile: env.PLANS_FILE ? path.resolve(cwd, env.PLANS_FILE) : undefined,
     signupRateLimit: integer('SIGNUP_RATE_LIMIT', 5, 0, 1_000_000),
+    apiRateLimit: integer('API_RATE_LIMIT', 600, 1, 1_000_000),
     trustProxy: boolean('TRUST_PROXY', false),
     masterKey: env.MASTER_KEY || undefined,
     portRange: read('TENANT_PORT_RANGE', { min: 41000, max: 41999 }, parsePortRange, t('config.expected.portRange')),
     tenantHost: read('TENANT_HOST', 'localhost', (raw) => (/^[A-Za-z0-9.-]+$/.test(raw) ? raw : undefined), t('config.expected.nonEmpty')),
     provisioningConcurrency: integer('PROVISIONING_CONCURRENCY', 4, 1, 100),
+    healthCheckIntervalSeconds: integer('HEALTH_CHECK_INTERVAL_SECONDS', 300, 15, 3_600),
+    healthProbeTimeoutSeconds: integer('HEALTH_PROBE_TIMEOUT_SECONDS', 5, 1, 60),
+    // Waiting sockets cost little: 100 keeps a cycle over 10,000 stacks short even when 10 % hang until the timeout.
+    healthProbeConcurrency: integer('HEALTH_PROBE_CONCURRENCY', 100, 1, 1_000),
+    healAfterSeconds: integer('HEAL_AFTER_SECONDS', 120, 0, 86_400),
+    healthHistoryDays: integer('HEALTH_HISTORY_DAYS', 30, 1, 3_650),
     faultKillAfterStep: env.ERPBTP_FAULT_KILL_AFTER_STEP || undefined,
     portainer: orchestrator === 'portainer' ? portainer() : undefined,
     tenantUrlTemplate,
@@ -169,8 +199,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     mailRetryMaxSeconds: integer('MAIL_RETRY_MAX_SECONDS', 600, 1, 86_400),
     mailSendLeaseSeconds: integer('MAIL_SEND_LEASE_SECONDS', 120, 1, 3_600),
     faultKillAfterMailSent: env.ERPBTP_FAULT_KILL_AFTER_MAIL_SENT === 'true',
+    alertWebhookUrls: read('ALERT_WEBHOOK_URLS', [], parseWebhookUrls, t('config.expected.webhookUrls')),
+    alertReminderMinutes: integer('ALERT_REMINDER_MINUTES', 60, 1, 10_080),
+    alertRecoveryDelayMinutes: integer('ALERT_RECOVERY_DELAY_MINUTES', 5, 0, 1_440),
+    lifecycleRunAt: read('LIFECYCLE_RUN_AT', '07:00', parseRunAt, t('config.expected.lifecycleRunAt')),
+    trialGraceDays: integer('TRIAL_GRACE_DAYS', 30, 2, 365),
     adminSessionIdleMinutes: integer('ADMIN_SESSION_IDLE_MINUTES', 30, 1, 1_440),
     adminSessionMaxHours: integer('ADMIN_SESSION_MAX_HOURS', 12, 1, 720),
+    // A scraper's secret: long enough not to be guessed.
+    metricsToken: read<string | undefined>('METRICS_TOKEN', undefined, (raw) => (raw.length >= 16 ? raw : undefined), t('config.expected.secret', { min: 16 })),
     embeddedDatabase: databaseUrl === undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -181,6 +218,33 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 function isValidMailbox(raw: string): boolean {
   const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(raw);
   return match !== null && isValidEmail(match[1] ?? match[2] ?? '');
+}
+
+/** `https://hooks.slack.com/services/…,https://…`: http(s) URLs without credentials in them, no duplicate. */
+function parseWebhookUrls(raw: string): string[] | undefined {
+  const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+  const valid = urls.every((u) => {
+    const url = URL.parse(u);
+    return url !== null && ['http:', 'https:'].includes(url.protocol) && !url.username && !url.password;
+  });
+  return urls.length > 0 && valid ? [...new Set(urls)] : undefined;
+}
+
+/** A webhook URL as printed: its origin only, the path (which often holds the token) masked. */
+export function maskWebhookUrl(raw: string): string {
+  return `${new URL(raw).origin}/***`;
+}
+
+/**
+ * `HH:MM` (`7:00` accepted), Paris time, outside 02:00-02:59: that hour does not exist on the last Sunday of March
+ * and happens twice on the last Sunday of October, so a daily schedule there would skip or double a day.
+ */
+function parseRunAt(raw: string): string | undefined {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(raw);
+  if (!match) return undefined;
+  const [hour, minute] = [Number(match[1]), Number(match[2])];
+  if (hour > 23 || minute > 59 || hour === 2) return undefined;
+  return `${String(hour).padStart(2, '0')}:${match[2]}`;
 }
 
 /** `1` or `1,2`: Portainer environment ids, positive integers. */
@@ -242,11 +306,17 @@ export function describeConfig(config: Config): Record<string, string | number |
     ...(config.portainer ? describePortainer(config, config.portainer) : {}),
     PLANS_FILE: config.plansFile ?? '(plans par défaut)',
     SIGNUP_RATE_LIMIT: config.signupRateLimit,
+    API_RATE_LIMIT: config.apiRateLimit,
     TRUST_PROXY: config.trustProxy,
     MASTER_KEY: config.masterKey ? '***' : '(fichier de clé sous DATA_DIR)',
     TENANT_PORT_RANGE: `${config.portRange.min}-${config.portRange.max}`,
     TENANT_HOST: config.tenantHost,
     PROVISIONING_CONCURRENCY: config.provisioningConcurrency,
+    HEALTH_CHECK_INTERVAL_SECONDS: config.healthCheckIntervalSeconds,
+    HEALTH_PROBE_TIMEOUT_SECONDS: config.healthProbeTimeoutSeconds,
+    HEALTH_PROBE_CONCURRENCY: config.healthProbeConcurrency,
+    HEAL_AFTER_SECONDS: config.healAfterSeconds,
+    HEALTH_HISTORY_DAYS: config.healthHistoryDays,
     SMTP_URL: config.smtpUrl ? maskUrl(config.smtpUrl) : '(serveur SMTP embarqué : erpbtp mail list)',
     MAIL_FROM: config.mailFrom,
     ADMIN_EMAILS: config.adminEmails.join(', '),
@@ -254,8 +324,14 @@ export function describeConfig(config: Config): Record<string, string | number |
     SUPPORT_EMAIL: config.supportEmail,
     MAIL_RETRY_MAX_SECONDS: config.mailRetryMaxSeconds,
     MAIL_SEND_LEASE_SECONDS: config.mailSendLeaseSeconds,
+    ALERT_WEBHOOK_URLS: config.alertWebhookUrls.length > 0 ? config.alertWebhookUrls.map(maskWebhookUrl).join(', ') : '(aucun webhook)',
+    ALERT_REMINDER_MINUTES: config.alertReminderMinutes,
+    ALERT_RECOVERY_DELAY_MINUTES: config.alertRecoveryDelayMinutes,
+    LIFECYCLE_RUN_AT: `${config.lifecycleRunAt} (heure de Paris)`,
+    TRIAL_GRACE_DAYS: config.trialGraceDays,
     ADMIN_SESSION_IDLE_MINUTES: config.adminSessionIdleMinutes,
     ADMIN_SESSION_MAX_HOURS: config.adminSessionMaxHours,
+    METRICS_TOKEN: config.metricsToken ? '***' : '(non défini : pas de /metrics)',
   };
 }
 

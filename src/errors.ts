@@ -28,3 +28,18 @@ export class ConflictError extends AppError {
     super(409, code, message);
   }
 }
+
+/** One field of a refused input: where (`email`, `query.limit`) and why, in French. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Input that is well-formed but breaks a rule (422); `fields` says which. */
+export class ValidationError extends AppError {
+  readonly fields: readonly FieldProblem[];
+  constructor(code: string, message: string, fields: readonly FieldProblem[] = []) {
+    super(422, code, message);
+    this.fields = fields;
+  }
+}

@@ -8,10 +8,12 @@ import { startQueue } from './jobs/queue.ts';
 import { createLogger } from './logging/logger.ts';
 import { checkPortainer } from './orchestrators/portainer/config-check.ts';
 import { connectDatabase, type Roles, startPlatform } from './platform.ts';
+import { prepareLifecycleCommand } from './lifecycle/lifecycle-command.ts';
 import { runMailCommand } from './mail/mail-command.ts';
 import { loadPlans } from './plans/plans.ts';
 import { retryDeployment } from './provisioning/retry-deployment.ts';
 import { prepareAdminCommand } from './staff/admin-command.ts';
+import { prepareApiKeysCommand } from './api-keys/api-keys-command.ts';
 import { prepareKeysCommand } from './vault/keys-command.ts';
 
 const USAGE = `Utilisation : erpbtp <commande>
@@ -29,9 +31,14 @@ Commandes :
                  e-mails reçus par le serveur SMTP embarqué, état de la file d’envoi
   admin create --email <adresse> [--name <nom>] [--role owner|admin|operator|viewer]
                  crée un compte d’administration et affiche son lien d’activation
+  api-keys create --name <nom> --scopes <portée,…> [--expires AAAA-MM-JJ] | list | revoke <id>
+                 clés de l’API REST (la clé créée n’est affichée qu’une fois)
   keys status    clés maîtresses : secrets chiffrés par clé, rotation inachevée
   keys rotate [--confirm]
                  nouvelle clé maîtresse et rechiffrement des secrets (reprend une rotation inachevée)
+  lifecycle run [--date AAAA-MM-JJ [--force]]
+                 cycle de vie des essais maintenant (rappels, expirations, avis et suppressions dus) ;
+                 --date : comme ce jour-là à LIFECYCLE_RUN_AT (une date future demande --force)
 `;
 
 const SHUTDOWN_DELAY_MS = 10_000;
@@ -80,6 +87,11 @@ async function main(argv: string[]): Promise<number> {
     return withDatabase(config, log, (_url, database) => runMailCommand(database.db, sub, arg, (line) => console.log(line)));
   }
 
+  if (command === 'lifecycle') {
+    const lifecycle = prepareLifecycleCommand(argv, config, log, (line) => console.log(line));
+    return typeof lifecycle === 'number' ? lifecycle : withDatabase(config, log, lifecycle);
+  }
+
   if (command === 'keys') {
     const keys = prepareKeysCommand(argv, config, log, (line) => console.log(line));
     return typeof keys === 'number' ? keys : withDatabase(config, log, (_url, database) => keys(database));
@@ -90,6 +102,14 @@ async function main(argv: string[]): Promise<number> {
     return typeof admin === 'number' ? admin : withDatabase(config, log, async (_url, database) => {
       await runMigrations(database.pool, log);
       return admin(database);
+    });
+  }
+
+  if (command === 'api-keys') {
+    const apiKeys = prepareApiKeysCommand(argv, (line) => console.log(line));
+    return typeof apiKeys === 'number' ? apiKeys : withDatabase(config, log, async (_url, database) => {
+      await runMigrations(database.pool, log);
+      return apiKeys(database);
     });
   }
 

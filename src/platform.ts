@@ -3,6 +3,12 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { alertSettingsOf } from './alerts/alert-notifier.ts';
+import { startAlertWorker } from './alerts/alerts.jobs.ts';
+import { type AlertsService, createAlerts } from './alerts/alerts.service.ts';
+import { createWebhookDelivery } from './alerts/channels/webhook-delivery.ts';
+import { createDeploymentAlerts } from './alerts/deployment-alerts.ts';
+import { createMailAlerts } from './alerts/mail-alerts.ts';
 import type { Config } from './config.ts';
 import { markContactForwarded } from './contact/contact.repository.ts';
 import { createContactService, forwardedContactId } from './contact/contact.service.ts';
@@ -15,6 +21,8 @@ import { createEmailQueuer, type QueueEmail } from './mail/outbox.ts';
 import type { EmailRow } from './mail/outbox.repository.ts';
 import { startMailDelivery } from './mail/start-mail.ts';
 import { createOrchestrator } from './orchestrators/create-orchestrator.ts';
+import { instrumentOrchestrator } from './metrics/instrumented-orchestrator.ts';
+import { createMetrics, type PlatformMetrics } from './metrics/metrics.ts';
 import type { Plan } from './plans/plan.ts';
 import { loadPlans } from './plans/plans.ts';
 import { createDeploymentEventsHub } from './provisioning/deployment-events-hub.ts';
@@ -23,6 +31,8 @@ import { probeHealth } from './provisioning/health-probe.ts';
 import { reconcileStacks, startProvisioningWorker } from './provisioning/provisioning.jobs.ts';
 import { DEFAULT_PROVISIONING_SETTINGS, type ProvisioningDeps } from './provisioning/provisioning-deps.ts';
 import { createSagaRunner } from './provisioning/saga-runner.ts';
+import { lifecycleSettings, startLifecycleWorker } from './lifecycle/lifecycle.jobs.ts';
+import { createLifecycleService } from './lifecycle/lifecycle.service.ts';
 import { readStackSecret } from './provisioning/stack-secrets.ts';
 import { createTrackingService } from './provisioning/tracking.service.ts';
 import { createSignupService } from './signup/signup.service.ts';
@@ -40,6 +50,12 @@ import { createMailBoardService } from './backoffice/mail-board.service.ts';
 import { createClientDirectoryService } from './backoffice/client-directory.service.ts';
 import type { Orchestrator } from './provisioning/orchestrator.ts';
 import { createTenantSubscriptionService } from './subscriptions/tenant-subscription.service.ts';
+import { createQuotasService } from './quotas/quotas.service.ts';
+import { createApiKeysService } from './api-keys/api-keys.service.ts';
+import { createApiDeps } from './http/api/api.wiring.ts';
+import { createHealthCycle } from './monitoring/health-cycle.ts';
+import { createHealthHistory } from './monitoring/health-history.ts';
+import { monitoringSettings, startMonitoring } from './monitoring/monitoring.jobs.ts';
 import { type Cipher, createCipher, keyFilePath, loadKeyRing } from './vault/index.ts';
 
 export interface Roles {
@@ -68,6 +84,9 @@ interface Shared {
   cipher: Cipher;
   /** One driver per process: the worker deploys with it, the dashboard reads containers and logs through it. */
   orchestrator: Orchestrator;
+  metrics: PlatformMetrics;
+  /** Opened by monitoring, provisioning and the outbox in the worker; listed and acknowledged in the dashboard. */
+  alerts: AlertsService;
   stops: (() => Promise<void>)[];
 }
 
@@ -81,6 +100,44 @@ export async function connectDatabase(
 }
 
 export async function startPlatform(config: Config, log: Logger, roles: Roles): Promise<Platform> {
+  const release = holdStopSignals(log);
+  try {
+    return await start(config, log, roles);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Ctrl+C or SIGTERM while starting would kill the process at once, before the caller installs its graceful
+ * shutdown, and leave the embedded PostgreSQL running for the next start to stop (a shutdown checkpoint:
+ * seconds). The first such signal waits for the start to finish, then is raised again for that shutdown; a
+ * second one kills the process as before.
+ */
+function holdStopSignals(log: Logger): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  let held: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    if (held) {
+      release();
+      process.kill(process.pid, signal);
+      return;
+    }
+    held = signal;
+    log.info({ signal }, 'stop requested while starting: stopping once started');
+  };
+  const release = () => {
+    for (const signal of signals) process.off(signal, hold);
+  };
+  for (const signal of signals) process.on(signal, hold);
+  return () => {
+    release();
+    const signal = held;
+    if (signal) setImmediate(() => process.kill(process.pid, signal));
+  };
+}
+
+async function start(config: Config, log: Logger, roles: Roles): Promise<Platform> {
   const plans = loadPlans(config.plansFile);
   const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: keyFilePath(config.dataDir), log });
   const { url, embedded } = await connectDatabase(config, log);
@@ -93,13 +150,16 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
   };
   try {
     await runMigrations(database.pool, log);
-    const queue = await startQueue(url, log);
+    // Workers keep the cron schedules (the daily trial lifecycle); web processes only send and serve.
+    const queue = await startQueue(url, log, { schedule: roles.worker });
     stops.push(() => queue.stop());
     const queueEmail = createEmailQueuer({ queue, messageDomain: new URL(config.publicUrl).hostname });
     const namespace = await getPlatformInstanceId(database.db);
-    const orchestrator = createOrchestrator(config, { databaseUrl: url, namespace, log });
+    const metrics = createMetrics(database.db);
+    const orchestrator = instrumentOrchestrator(createOrchestrator(config, { databaseUrl: url, namespace, log }), metrics);
     stops.push(() => orchestrator.close());
-    const shared: Shared = { config, log, plans, url, database, queue, queueEmail, cipher: createCipher(keyRing), orchestrator, stops };
+    const alerts = createAlerts({ pool: database.pool, db: database.db, queue, queueEmail, log, settings: alertSettingsOf(config) });
+    const shared: Shared = { config, log, plans, url, database, queue, queueEmail, cipher: createCipher(keyRing), orchestrator, alerts, metrics, stops };
 
     const web = roles.web ? await startWeb(shared) : undefined;
     // With PORT=0 the system picks the port: tenants must call the platform where it really listens.
@@ -113,7 +173,7 @@ export async function startPlatform(config: Config, log: Logger, roles: Roles): 
   }
 }
 
-async function startWeb({ config, log, plans, url, database, queue, queueEmail, cipher, orchestrator, stops }: Shared) {
+async function startWeb({ config, log, plans, url, database, queue, queueEmail, cipher, orchestrator, alerts, metrics, stops }: Shared) {
   const deploymentEvents = createDeploymentEventsHub(url, log);
   stops.push(() => deploymentEvents.close());
   const now = () => new Date();
@@ -121,9 +181,10 @@ async function startWeb({ config, log, plans, url, database, queue, queueEmail, 
   const signIn = createSignInService({
     db: database.db, cipher, log, now, settings: { idleMinutes: config.adminSessionIdleMinutes, maxHours: config.adminSessionMaxHours },
   });
+  const apiKeys = createApiKeysService({ db: database.db, now });
   let migrated = false;
   const app = await buildApp({
-    config, log, plans, deploymentEvents,
+    config, log, plans, deploymentEvents, metrics, metricsToken: config.metricsToken,
     signup: createSignupService({
       pool: database.pool, db: database.db, queue, plans, orchestrator: config.orchestrator,
       rateLimitPerHour: config.signupRateLimit, log,
@@ -131,17 +192,22 @@ async function startWeb({ config, log, plans, url, database, queue, queueEmail, 
     contact: createContactService({ pool: database.pool, queueEmail, salesEmail: config.salesEmail, log }),
     tracking: createTrackingService({ db: database.db, cipher }),
     tenantSubscriptions: createTenantSubscriptionService({ db: database.db, plans, publicUrl: config.publicUrl }),
+    quotas: createQuotasService({ pool: database.pool, db: database.db, plans, queueEmail, publicUrl: config.publicUrl, log }),
     readiness: async () => {
       const db = await database.pool.query('select 1').then(() => true, () => false);
       migrated ||= db && (await migrationsApplied(database.pool));
       return { database: db, migrations: migrated, queue: queue.isRunning() };
     },
+    api: createApiDeps({ config, database, queue, plans, orchestrator, cipher, hub: deploymentEvents, keys: apiKeys, log }),
     admin: {
-      signIn, accounts, audit: createAuditService({ db: database.db }),
+      signIn, accounts, apiKeys, audit: createAuditService({ db: database.db }),
       secondFactor: createSecondFactorService({ db: database.db, cipher, accounts, now }),
       overview: createOverviewService({ db: database.db, now }),
+      alerts,
       clients: createClientDirectoryService({ db: database.db, plans }),
-      clientRecords: createClientRecordService({ db: database.db, plans, orchestrator }),
+      clientRecords: createClientRecordService({
+        db: database.db, plans, orchestrator, healthHistory: createHealthHistory({ db: database.db, intervalSeconds: config.healthCheckIntervalSeconds }),
+      }),
       clientActions: createClientActions({
         pool: database.pool, db: database.db, queue, cipher, accounts,
         subscriptions: createSubscriptionChanges({ pool: database.pool, plans, now }),
@@ -162,16 +228,23 @@ async function startWeb({ config, log, plans, url, database, queue, queueEmail, 
   return { app, url: listening, adminSetupUrl };
 }
 
-async function startWorker({ config, log, plans, database, queue, queueEmail, cipher, orchestrator, stops }: Shared, publicUrl: string) {
+async function startWorker({ config, log, plans, database, queue, queueEmail, cipher, orchestrator, alerts, stops }: Shared, publicUrl: string) {
+  const mailAlerts = createMailAlerts({ db: database.db, alerts, log });
   const mail = await startMailDelivery({
     config, db: database.db, queue, log,
     resolveSecret: (ref) => readStackSecret(database.db, cipher, ref.stackId, ref.kind),
-    onSent: (email) => recordDelivery(database.db, email),
+    onSent: async (email) => {
+      await recordDelivery(database.db, email);
+      await mailAlerts.sent(email);
+    },
+    onFailed: mailAlerts.failed,
   });
   stops.push(() => mail.stop());
+  const webhooks = createWebhookDelivery({ pool: database.pool, db: database.db, queue, settings: alertSettingsOf(config), log, now: () => new Date() });
+  await startAlertWorker(queue, alerts, webhooks, log);
   const deps: ProvisioningDeps = {
     db: database.db, pool: database.pool, orchestrator, cipher, queue, plans, log,
-    mail: { queueEmail, deliver: mail.delivery.deliver, adminEmails: config.adminEmails },
+    mail: { queueEmail, deliver: mail.delivery.deliver },
     now: () => new Date(),
     probe: probeHealth,
     settings: {
@@ -186,7 +259,17 @@ async function startWorker({ config, log, plans, database, queue, queueEmail, ci
   // Local tenants die with the platform: they come back before new work is taken, so ports and processes are
   // known. Portainer stacks outlive it, and redeploying each of them at every boot would cost one deploy per stack.
   if (orchestrator.kind === 'local') await reconcileStacks(deps);
-  await startProvisioningWorker(queue, createSagaRunner(deps), deps);
+  await startProvisioningWorker(queue, createSagaRunner(deps, createDeploymentAlerts(alerts)), deps);
+  const lifecycle = createLifecycleService({
+    pool: database.pool, db: database.db, queue, queueEmail, log, settings: lifecycleSettings(config, publicUrl),
+  });
+  await startLifecycleWorker({ queue, lifecycle, runAt: config.lifecycleRunAt, log });
+  // Health of every stack: one cycle per interval across all workers; outages go to the alerts service.
+  const cycle = createHealthCycle({
+    pool: database.pool, db: database.db, queue, orchestrator, alerts, log, now: () => new Date(), settings: monitoringSettings(config),
+  });
+  const monitoring = await startMonitoring({ queue, cycle, intervalSeconds: config.healthCheckIntervalSeconds, log });
+  stops.push(() => monitoring.stop());
 }
 
 /** What a sent e-mail means elsewhere: the tracking page tells the prospect, the contact message is marked forwarded. */

@@ -1,32 +1,42 @@
 // The client page's data: who the client is, their subscription, their instance and its
-// history, the e-mails sent to them and what staff did to their account.
+// history, the usage it reports, the e-mails sent to them and what staff did to their account.
 import type { Actor } from '../audit/actor.ts';
 import { listAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { Plan } from '../plans/plan.ts';
 import { findPlan } from '../plans/plans.ts';
+import type { HealthHistory } from '../monitoring/health-history.ts';
 import type { Orchestrator, StackStatus } from '../provisioning/orchestrator.ts';
+import { listUsageSamples } from '../quotas/quotas.repository.ts';
 import { requirePermission } from '../staff/access.ts';
 import { getClientRecord, listClientEmails, listStackDeployments } from './client-record.repository.ts';
 
 /** The orchestrator is asked with a deadline: a slow Portainer must not hold the page. */
 const INSTANCE_TIMEOUT_MS = 3_000;
 const LOG_LINES = 50;
+/** The usage card's history: instances report hourly, so about the last ten hours. */
+const USAGE_SAMPLES = 10;
 
 export type InstanceView = { status: StackStatus; logs: string } | { error: string };
 
-export function createClientRecordService(deps: { db: Db; plans: readonly Plan[]; orchestrator: Pick<Orchestrator, 'inspect' | 'logs'> }) {
+export function createClientRecordService(deps: {
+  db: Db; plans: readonly Plan[]; orchestrator: Pick<Orchestrator, 'inspect' | 'logs'>;
+  /** The instance card's uptime and timeline (src/monitoring); without it the card shows none. */
+  healthHistory?: Pick<HealthHistory, 'forStack'>;
+}) {
   async function get(actor: Actor, clientId: number) {
     requirePermission(actor, 'dashboard:read');
     const record = await getClientRecord(deps.db, clientId);
     if (!record) return undefined;
-    const [deployments, emails, audit] = await Promise.all([
+    const [deployments, emails, audit, usage] = await Promise.all([
       record.stack ? listStackDeployments(deps.db, record.stack.id, 20) : [],
       listClientEmails(deps.db, clientId, 50),
       listAudit(deps.db, { clientId, limit: 100 }),
+      record.stack ? listUsageSamples(deps.db, record.stack.id, USAGE_SAMPLES) : [],
     ]);
     const plan = record.subscription ? findPlan(deps.plans, record.subscription.plan) : undefined;
-    return { ...record, plan, deployments, emails, audit };
+    const health = record.stack && deps.healthHistory ? await deps.healthHistory.forStack(record.stack.id) : undefined;
+    return { ...record, plan, deployments, emails, audit, usage, health };
   }
 
   /** Containers and the last log lines, straight from the orchestrator. */

@@ -1,4 +1,5 @@
 // « Vue d'ensemble »: what staff look at first each morning.
+import { countUnresolved, listAlerts } from '../alerts/alerts.repository.ts';
 import type { Actor } from '../audit/actor.ts';
 import type { Db } from '../db/database.ts';
 import { requirePermission } from '../staff/access.ts';
@@ -22,13 +23,15 @@ export function createOverviewService(deps: { db: Db; now: () => Date }) {
     const now = deps.now();
     const soon = new Date(now.getTime() + 7 * DAY_MS);
     const since = new Date(now.getTime() - CHART_DAYS * DAY_MS);
-    const [counts, daily, active, failures, deadEmails, expiring] = await Promise.all([
+    const [counts, daily, active, failures, deadEmails, expiring, alerts, alertCounts] = await Promise.all([
       countOverview(deps.db, now, soon),
       countDaily(deps.db, since),
       listActiveDeployments(deps.db, 20),
       listRecentFailures(deps.db, 8),
       listDeadEmails(deps.db, 5),
       listExpiringTrials(deps.db, now, soon, 10),
+      listAlerts(deps.db, { unresolved: true, limit: 8 }),
+      countUnresolved(deps.db),
     ]);
     // Every day of the window, the empty ones too: a chart with gaps would lie about the rhythm.
     const days: DailyPoint[] = [];
@@ -36,7 +39,7 @@ export function createOverviewService(deps: { db: Db; now: () => Date }) {
       const day = parisDay.format(new Date(now.getTime() - i * DAY_MS));
       days.push({ day, signups: daily.signups.get(day) ?? 0, conversions: daily.conversions.get(day) ?? 0 });
     }
-    return { counts, days, active, failures, deadEmails, expiring };
+    return { counts: { ...counts, openAlerts: alertCounts.open }, days, active, failures, deadEmails, expiring, alerts };
   }
 
   return { overview };

@@ -16,13 +16,18 @@ import { contactPages } from '../contact/contact.pages.ts';
 import type { Plan } from '../plans/plan.ts';
 import type { DeploymentEventsHub } from '../provisioning/deployment-events-hub.ts';
 import type { TrackingService } from '../provisioning/tracking.service.ts';
+import type { QuotasService } from '../quotas/quotas.service.ts';
 import { trackingPages } from '../provisioning/tracking.pages.ts';
 import type { SignupService } from '../signup/signup.service.ts';
 import { signupPages } from '../signup/signup.pages.ts';
 import type { TenantSubscriptionService } from '../subscriptions/tenant-subscription.service.ts';
 import { adminPlugin, type AdminDeps } from './admin/admin.plugin.ts';
-import { registerErrorHandlers } from './errors.ts';
+import { apiPlugin, type ApiDeps } from './api/api.plugin.ts';
+import { handleError, registerErrorHandlers } from './errors.ts';
 import { healthRoutes, type Readiness } from './health.routes.ts';
+import { metricsRoutes } from './metrics.routes.ts';
+import type { PlatformMetrics } from '../metrics/metrics.ts';
+import fastifyPlugin from 'fastify-plugin';
 import { pagesRoutes } from './public/pages.routes.ts';
 import { tenantApiRoutes } from './tenant-api/tenant-api.routes.ts';
 
@@ -47,8 +52,13 @@ export interface AppDeps {
   tracking: TrackingService;
   deploymentEvents: DeploymentEventsHub;
   tenantSubscriptions: TenantSubscriptionService;
+  quotas: QuotasService;
   readiness: () => Promise<Readiness>;
   admin: AdminDeps;
+  metrics: PlatformMetrics;
+  metricsToken: string | undefined;
+  /** The REST API (/api/v1, its OpenAPI document and documentation page). */
+  api: ApiDeps;
 }
 
 const DESIGN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../design');
@@ -64,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // A malformed or over-long URL is refused before any route: answered like any other error (page or problem+json).
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   });
   // The route table, with each route's access rules: the dashboard's access test walks every route from it.
   const routeTable: RouteInfo[] = [];
@@ -91,12 +103,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(staticFiles, { root: DESIGN_DIR, prefix: '/assets/', maxAge: '1h', immutable: false });
 
   registerErrorHandlers(app);
+  await app.register(fastifyPlugin(metricsRoutes), { metrics: deps.metrics, token: deps.metricsToken });
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(pagesRoutes, { plans: [...deps.plans] });
   await app.register(signupPages, { signup: deps.signup, plans: deps.plans });
   await app.register(contactPages, { contact: deps.contact });
   await app.register(trackingPages, { tracking: deps.tracking, hub: deps.deploymentEvents });
-  await app.register(tenantApiRoutes, { subscriptions: deps.tenantSubscriptions });
+  await app.register(tenantApiRoutes, { subscriptions: deps.tenantSubscriptions, quotas: deps.quotas });
+  await app.register(apiPlugin, { prefix: '/api', ...deps.api });
   await app.register(adminPlugin, { prefix: '/admin', ...deps.admin });
   return app;
 }

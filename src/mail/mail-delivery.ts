@@ -28,6 +28,8 @@ export interface MailDeliveryDeps {
   resolveSecret: (ref: EmailSecretRef) => Promise<string>;
   /** Called once an e-mail is recorded as sent (tracking events, contact forwarding date). */
   onSent?: (email: EmailRow) => Promise<void>;
+  /** Called once a failed attempt is recorded: `final` when the e-mail is given up (dead), which opens an alert. */
+  onFailed?: (email: EmailRow, failure: { final: boolean; reason: string }) => Promise<void>;
   settings: MailDeliverySettings;
   log: Logger;
   now?: () => Date;
@@ -81,7 +83,9 @@ export function createMailDelivery(deps: MailDeliveryDeps) {
     } catch (error) {
       // A template that cannot render will not render next time either.
       elog.error({ err: error }, 'e-mail cannot be rendered: dead');
-      await markEmailDead(deps.db, email.id, `rendering failed: ${(error as Error).message}`);
+      const reason = `rendering failed: ${(error as Error).message}`;
+      await markEmailDead(deps.db, email.id, reason);
+      await deps.onFailed?.(email, { final: true, reason });
       return { outcome: 'dead' };
     }
     try {
@@ -98,9 +102,11 @@ export function createMailDelivery(deps: MailDeliveryDeps) {
       if (error instanceof MailDeliveryError && error.permanent) {
         elog.error({ reason }, 'e-mail refused by the server: dead');
         await markEmailDead(deps.db, email.id, reason);
+        await deps.onFailed?.(email, { final: true, reason });
         return { outcome: 'dead' };
       }
       await markEmailRetry(deps.db, email.id, reason, new Date(now().getTime() + retryDelay(email.attempts, settings)));
+      await deps.onFailed?.(email, { final: false, reason });
       return { outcome: 'retry', reason };
     }
   }

@@ -1,8 +1,13 @@
 // The e-mails the platform knows how to write. Templates live under templates/mail/; the outbox stores a
 // template name and its parameters, and the support address and secrets are added when it is sent.
+import { alertMail } from '../../templates/mail/alert.ts';
 import { contactForwardMail } from '../../templates/mail/contact-forward.ts';
 import { deploymentFailedClientMail, deploymentFailedStaffMail } from '../../templates/mail/deployment-failed.ts';
 import type { RenderedMail } from '../../templates/mail/layout.ts';
+import { trialDeletionNoticeMail } from '../../templates/mail/trial-deletion-notice.ts';
+import { trialExpiredMail } from '../../templates/mail/trial-expired.ts';
+import { trialReminderMail } from '../../templates/mail/trial-reminder.ts';
+import { quotaWarningMail } from '../../templates/mail/quota-warning.ts';
 import { welcomeMail } from '../../templates/mail/welcome.ts';
 
 const TEMPLATES = {
@@ -10,6 +15,11 @@ const TEMPLATES = {
   'deployment-failed-client': deploymentFailedClientMail,
   'deployment-failed-staff': deploymentFailedStaffMail,
   'contact-forward': contactForwardMail,
+  alert: alertMail,
+  'trial-reminder': trialReminderMail,
+  'trial-expired': trialExpiredMail,
+  'trial-deletion-notice': trialDeletionNoticeMail,
+  'quota-warning': quotaWarningMail,
 } as const;
 
 export type MailTemplateName = keyof typeof TEMPLATES;
@@ -20,6 +30,11 @@ interface SendTimeParams {
   'deployment-failed-client': 'supportEmail';
   'deployment-failed-staff': 'supportEmail';
   'contact-forward': 'supportEmail';
+  alert: 'supportEmail';
+  'trial-reminder': 'supportEmail';
+  'trial-expired': 'supportEmail';
+  'trial-deletion-notice': 'supportEmail';
+  'quota-warning': 'supportEmail';
 }
 
 /** What the outbox stores for a template. */

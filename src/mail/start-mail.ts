@@ -23,12 +23,13 @@ export async function startMailDelivery(options: {
   log: Logger;
   resolveSecret: MailDeliveryDeps['resolveSecret'];
   onSent: MailDeliveryDeps['onSent'];
+  onFailed?: MailDeliveryDeps['onFailed'];
 }): Promise<MailDeliveryService> {
   const { config, db, log } = options;
   const sink = config.smtpUrl ? undefined : await startSmtpSink({ db, log });
   const transport = createMailTransport(config.smtpUrl ?? sink!.url);
   const delivery = createMailDelivery({
-    db, transport, log, resolveSecret: options.resolveSecret, onSent: options.onSent,
+    db, transport, log, resolveSecret: options.resolveSecret, onSent: options.onSent, onFailed: options.onFailed,
     settings: {
       from: config.mailFrom,
       supportEmail: config.supportEmail,

@@ -40,8 +40,6 @@ export interface ProvisioningDeps {
     queueEmail: QueueEmail;
     /** Sends a queued e-mail now if no other worker holds it. */
     deliver: (emailId: number) => Promise<DeliveryOutcome | undefined>;
-    /** Staff told about deployments that fail for good. */
-    adminEmails: readonly string[];
   };
   log: Logger;
   now: () => Date;

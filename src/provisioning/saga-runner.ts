@@ -4,6 +4,7 @@
 // checks before it acts. The steps, and what a failure means, depend on the deployment's kind.
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { type DeploymentAlerts, NO_DEPLOYMENT_ALERTS } from '../alerts/deployment-alerts.ts';
 import type { DeploymentKind, StackObservedState } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { findPlan } from '../plans/plans.ts';
@@ -24,7 +25,8 @@ const BACKOFF_MAX_MS = 60_000;
 
 export type RunOutcome = 'succeeded' | 'failed' | 'retry-scheduled' | 'busy' | 'deferred' | 'nothing-to-do';
 
-export function createSagaRunner(deps: ProvisioningDeps) {
+/** `alerts`: a failed creation opens its stack's alert, the stack's next successful deployment resolves it. */
+export function createSagaRunner(deps: ProvisioningDeps, alerts: DeploymentAlerts = NO_DEPLOYMENT_ALERTS) {
   const stepMaps = new Map<string, Map<string, Step>>(
     Object.entries(STEPS_BY_KIND).map(([kind, list]) => [kind, new Map(list.map((s) => [s.name, s]))]),
   );
@@ -95,9 +97,11 @@ export function createSagaRunner(deps: ProvisioningDeps) {
           return kind === 'create' ? await fail(deploymentId, steps, log, message, row.name) : await failOperation(deploymentId, kind, log, message, row.name);
         }
       }
-      await withTransaction(deps.pool, async ({ tx }) => {
+      await withTransaction(deps.pool, async (transaction) => {
+        const { tx } = transaction;
         await updateDeployment(tx, deploymentId, { state: 'succeeded', currentStep: null, finishedAt: deps.now(), error: null });
         await addDeploymentEvent(tx, { deploymentId, code: deploymentEventCode(kind, 'ready') });
+        await alerts.succeeded(transaction, first.stack.id);
       });
       log.info({ ms: deps.now().getTime() - first.deployment.createdAt.getTime() }, kind === 'create' ? 'deployment succeeded: instance ready' : 'deployment succeeded');
       return 'succeeded';
@@ -114,7 +118,7 @@ export function createSagaRunner(deps: ProvisioningDeps) {
 
   /**
    * A creation that fails: marks the remaining steps skipped, undoes completed steps in reverse order, and records
-   * the failure (stack `failed`, e-mails to the prospect and the staff).
+   * the failure (stack `failed`, an e-mail to the prospect, an alert to the staff).
    */
   async function fail(deploymentId: number, steps: Map<string, Step>, log: StepContext['log'], error: string, stepName: string | undefined): Promise<RunOutcome> {
     await skipPendingSteps(deps.db, deploymentId);
@@ -138,7 +142,8 @@ export function createSagaRunner(deps: ProvisioningDeps) {
       await updateStack(tx, ctx.stack.id, { observedState: 'failed' });
       await updateDeployment(tx, deploymentId, { state: 'failed', currentStep: null, finishedAt: deps.now() });
       await addDeploymentEvent(tx, { deploymentId, code: 'deployment.event.compensated' });
-      await queueFailureEmails(transaction, ctx, error, stepName);
+      await queueFailureEmails(transaction, ctx);
+      await alerts.failed(transaction, { client: ctx.client, stack: ctx.stack, deployment: ctx.deployment, error, step: stepName });
     });
     log.error({ err: error, step: stepName }, 'deployment failed and was rolled back');
     return 'failed';

@@ -10,6 +10,8 @@ export async function firstOwnerSetupUrl(db: Db, accounts: AccountsService, emai
   if (await anyAccountActivated(db)) return undefined;
   const existing = await getStaffByEmail(db, email);
   if (existing) return (await accounts.resetLink(SYSTEM_ACTOR, existing.id))?.url;
-  const created = await accounts.createAccount(SYSTEM_ACTOR, { email, name: 'Propriétaire', role: 'owner' });
+  // A name to change later; the address's local part says who it is better than the role would.
+  const local = email.split('@')[0]!;
+  const created = await accounts.createAccount(SYSTEM_ACTOR, { email, name: local.charAt(0).toUpperCase() + local.slice(1), role: 'owner' });
   return created.status === 'created' ? created.setupUrl : undefined;
 }

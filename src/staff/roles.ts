@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'audit:read': ['owner', 'admin'],
   /** Staff accounts: create, change role, disable. */
   'staff:manage': ['owner'],
+  /** REST API keys: create (shown once), revoke. */
+  'api-keys:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

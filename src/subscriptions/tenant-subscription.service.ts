@@ -21,9 +21,11 @@ export function createTenantSubscriptionService(deps: { db: Db; plans: readonly 
   async function getTenantSubscription(tenantToken: string): Promise<TenantSubscription | undefined> {
     const row = await getSubscriptionByTenantTokenHash(deps.db, hashTenantToken(tenantToken));
     if (!row) return undefined;
-    const trialing = row.status === 'trialing' && row.trialEndsAt;
+    // A trial whose end has come is expired for the instance even before the lifecycle's run records it.
+    const ended = row.status === 'trialing' && row.trialEndsAt !== null && row.trialEndsAt.getTime() <= now().getTime();
+    const trialing = row.status === 'trialing' && row.trialEndsAt && !ended;
     return {
-      status: row.status,
+      status: ended ? 'expired' : row.status,
       plan: row.plan,
       planName: findPlan(deps.plans, row.plan)?.name ?? row.plan,
       trialEndsAt: row.trialEndsAt?.toISOString() ?? null,

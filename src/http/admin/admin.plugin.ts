@@ -26,6 +26,10 @@ import { deploymentPages } from './deployments.pages.ts';
 import { emailPages } from './emails.pages.ts';
 import type { ClientDirectoryService } from '../../backoffice/client-directory.service.ts';
 import { clientsPages } from './clients.pages.ts';
+import type { ApiKeysService } from '../../api-keys/api-keys.service.ts';
+import { apiKeysPages } from './api-keys.pages.ts';
+import type { AlertsService } from '../../alerts/alerts.service.ts';
+import { alertsPages } from './alerts.pages.ts';
 
 
 export interface AdminDeps {
@@ -34,6 +38,8 @@ export interface AdminDeps {
   secondFactor: SecondFactorService;
   audit: AuditService;
   overview: OverviewService;
+  /** « Alertes »: the list, one alert's timeline, the acknowledgement. */
+  alerts: Pick<AlertsService, 'list' | 'get' | 'acknowledge'>;
   /** « Clients »: the searchable list. */
   clients: ClientDirectoryService;
   clientRecords: ClientRecordService;
@@ -43,6 +49,8 @@ export interface AdminDeps {
   mail: MailBoardService;
   /** Live deployment events (the same hub as the customers' tracking pages). */
   deploymentEvents: DeploymentEventsHub;
+  /** « Clés d’API »: keys of the REST API. */
+  apiKeys: ApiKeysService;
   /** Secure cookies when the platform is served over HTTPS. */
   secureCookies: boolean;
 }
@@ -78,6 +86,8 @@ export async function adminPlugin(app: FastifyInstance, deps: AdminDeps): Promis
   await app.register(clientPages, { records: deps.clientRecords, actions: deps.clientActions, plans: deps.plans });
   await app.register(deploymentPages, { deployments: deps.deployments, hub: deps.deploymentEvents });
   await app.register(emailPages, { mail: deps.mail });
+  await app.register(apiKeysPages, { apiKeys: deps.apiKeys });
+  await app.register(alertsPages, { alerts: deps.alerts });
 }
 
 function toSignIn(request: FastifyRequest, reply: FastifyReply): FastifyReply {

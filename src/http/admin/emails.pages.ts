@@ -54,11 +54,14 @@ export async function emailPages(app: FastifyInstance, deps: { mail: MailBoardSe
   app.post('/emails/:id/renvoyer', { config: { permission: 'instances:operate' } }, async (request: IdRequest, reply) => {
     const id = idOf(request);
     if (id === undefined) return replyError(request, reply, 404);
-    const filter = { ...filterOf(readStrings(request.body, 200)), before: undefined };
+    const form = readStrings(request.body, 200);
+    const filter = { ...filterOf(form), before: undefined };
+    // Sent from a client's page: back to it (only a client page, never an arbitrary address).
+    const back = /^\/admin\/clients\/\d{1,15}$/.test(form.retour ?? '') ? form.retour! : outboxUrl(filter);
     const result = await mail.resend(actorOf(request), id);
     if (result.status === 'not-found') return replyError(request, reply, 404);
     if (result.status === 'in-progress') return renderOutbox(request, reply, filter, t('admin.emails.error.inProgress', { id }), 409);
-    return redirectWithNotice(reply, outboxUrl(filter), result.status === 'copied' ? 'emailCopied' : 'emailRequeued');
+    return redirectWithNotice(reply, back, result.status === 'copied' ? 'emailCopied' : 'emailRequeued');
   });
 
   app.get('/emails/boite', reveal, async (request, reply) => {

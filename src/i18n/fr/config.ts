@@ -6,6 +6,7 @@ export const config = {
   'config.expected.oneOf': 'une des valeurs : {values}',
   'config.expected.boolean': '« true » ou « false »',
   'config.expected.nonEmpty': 'une valeur non vide',
+  'config.expected.secret': 'un secret d’au moins {min} caractères',
   'config.expected.portRange': 'une plage de ports « début-fin » (par exemple 41000-41999)',
   'config.expected.emails': 'une ou plusieurs adresses e-mail séparées par des virgules',
   'config.expected.mailbox': 'une adresse e-mail, éventuellement « Nom <adresse> »',

@@ -47,11 +47,23 @@ test('the client page shows a client and acts on it', async (t) => {
   await t.test('a viewer sees contact, subscription, instance with its containers, deployments and e-mails', async () => {
     const response = await viewer.get(page);
     assert.equal(response.statusCode, 200);
-    for (const text of ['Durand Charpente', 'paul@durand-charpente.fr', 'Essai en cours', 'En service', stack.name, 'Conteneurs', 'Création n°', 'welcome']) {
+    for (const text of ['Durand Charpente', 'paul@durand-charpente.fr', 'Essai en cours', 'En service', stack.name, 'Conteneurs', 'Création n°', 'Bienvenue (identifiants)']) {
       assert.ok(response.body.includes(text), text);
     }
     assert.ok(!response.body.includes('/instance/suspendre'), 'no action buttons for a viewer');
     assert.ok(!response.body.includes('/identifiants'), 'no credential form for a viewer');
+  });
+
+  await t.test('an operator resends the welcome e-mail from the client page and comes back to it', async () => {
+    const { rows: [welcome] } = await sql.query("select id from email_outbox where template = 'welcome'");
+    const response = await operator.post(`/admin/emails/${welcome.id}/renvoyer`, { retour: page });
+    assert.equal(response.statusCode, 303);
+    assert.equal(response.headers.location, `${page}?fait=emailCopied`);
+    const { rows } = await sql.query("select message_id from email_outbox where template = 'welcome' order by id");
+    assert.equal(rows.length, 2);
+    assert.notEqual(rows[0].message_id, rows[1].message_id);
+    const elsewhere = await operator.post(`/admin/emails/${welcome.id}/renvoyer`, { retour: 'https://evil.example/' });
+    assert.match(String(elsewhere.headers.location), /^\/admin\/emails/);
   });
 
   await t.test('a viewer cannot act, even by posting directly', async () => {

@@ -118,7 +118,8 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   assert.match(page.body, /n’a pas abouti/);
   assert.doesNotMatch(page.body, /EADDRINUSE|in use|busy/i);
 
-  // The prospect is told honestly, without technical detail; the staff get the details (embedded SMTP sink).
+  // The prospect is told honestly, without technical detail; the staff get the details through the deployment's
+  // alert, whose notice is their only e-mail about it (embedded SMTP sink).
   const mails = async () => (await platform.sql.query('select envelope_to, subject, raw from mail_sink_messages')).rows;
   for (let i = 0; i < 100 && (await mails()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
   // Both are queued together and sent concurrently: found by recipient, not by order.
@@ -129,7 +130,9 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
   assert.equal(toClient.subject, 'La création de votre ERP BTP a pris du retard');
   assert.doesNotMatch(toClient.raw, /already in use|port \d+|EADDRINUSE/);
   assert.deepEqual(toStaff.envelope_to, ['exploitation@erp-btp.fr']);
-  assert.match(toStaff.subject, /Échec de déploiement/);
+  assert.match(toStaff.subject, /^\[Alerte\] Échec de déploiement\u00a0: instance martin-renovation \(Martin Rénovation\)$/);
+  const { rows: staffMails } = await platform.sql.query(`select template from email_outbox where recipients = array['exploitation@erp-btp.fr']`);
+  assert.deepEqual(staffMails.map((m) => m.template), ['alert'], 'one message to the staff: the alert, no separate failure e-mail');
   assert.match(toStaff.raw, /already in use/);
 
   await new Promise((r) => blocker.close(() => r(undefined)));

@@ -54,7 +54,7 @@ async function startHarness(t: TestContext, wrap: (local: LocalOrchestrator) => 
   const plans = loadPlans();
   const deps: ProvisioningDeps = {
     db, pool, orchestrator: wrap(local), cipher, queue, plans, log: logs.log,
-    mail: { queueEmail: createEmailQueuer({ queue, messageDomain: 'localhost' }), deliver: async () => undefined, adminEmails: ['exploitation@erp-btp.fr'] },
+    mail: { queueEmail: createEmailQueuer({ queue, messageDomain: 'localhost' }), deliver: async () => undefined },
     now: () => new Date(),
     probe: probeHealth,
     settings: {

@@ -7,7 +7,7 @@ import type { StaffRole } from '../../../db/schema.ts';
 import { brandMark, icon, type IconName } from '../../views/icons.ts';
 import { csrfField } from '../../views/components.ts';
 
-export type AdminSection = 'overview' | 'clients' | 'deployments' | 'emails' | 'audit' | 'staff' | 'account';
+export type AdminSection = 'overview' | 'clients' | 'deployments' | 'emails' | 'alerts' | 'audit' | 'staff' | 'apiKeys' | 'account';
 
 export interface AdminViewer {
   name: string;
@@ -30,7 +30,7 @@ export interface AdminLayoutOptions {
 interface NavItem {
   id: AdminSection;
   href: string;
-  label: 'admin.nav.overview' | 'admin.nav.clients' | 'admin.nav.deployments' | 'admin.nav.emails' | 'admin.nav.audit' | 'admin.nav.staff';
+  label: 'admin.nav.overview' | 'admin.nav.clients' | 'admin.nav.deployments' | 'admin.nav.emails' | 'admin.nav.alerts' | 'admin.nav.audit' | 'admin.nav.staff' | 'admin.nav.apiKeys';
   icon: IconName;
   permission: Permission;
 }
@@ -40,8 +40,10 @@ const NAV: NavItem[] = [
   { id: 'clients', href: '/admin/clients', label: 'admin.nav.clients', icon: 'users', permission: 'dashboard:read' },
   { id: 'deployments', href: '/admin/deploiements', label: 'admin.nav.deployments', icon: 'rocket', permission: 'dashboard:read' },
   { id: 'emails', href: '/admin/emails', label: 'admin.nav.emails', icon: 'mail', permission: 'dashboard:read' },
+  { id: 'alerts', href: '/admin/alertes', label: 'admin.nav.alerts', icon: 'warning', permission: 'dashboard:read' },
   { id: 'audit', href: '/admin/journal', label: 'admin.nav.audit', icon: 'clipboard', permission: 'audit:read' },
   { id: 'staff', href: '/admin/comptes', label: 'admin.nav.staff', icon: 'shield', permission: 'staff:manage' },
+  { id: 'apiKeys', href: '/admin/cles-api', label: 'admin.nav.apiKeys', icon: 'lock', permission: 'api-keys:manage' },
 ];
 
 function nav(viewer: AdminViewer, active: AdminSection | undefined): string {

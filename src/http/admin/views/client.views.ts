@@ -1,15 +1,20 @@
-// « Fiche client »: contact and consent, subscription and its actions, the instance (state,
-// containers, logs) and its actions, credentials on demand, deployments, e-mails, audit trail.
+// « Fiche client »: contact and consent, subscription and its actions, the instance (state, health:
+// uptime and last checks, containers, logs) and its actions, credentials on demand, usage against the plan's quotas,
+// deployments, e-mails, audit trail.
 import { html } from 'ghtml';
 import type { ClientRecord, InstanceView } from '../../../backoffice/client-record.service.ts';
 import type { RevealedCredentials } from '../../../backoffice/client-actions.service.ts';
-import { format, t } from '../../../i18n/index.ts';
+import { format, type MessageKey, t } from '../../../i18n/index.ts';
 import type { Plan } from '../../../plans/plan.ts';
 import { can } from '../../../staff/roles.ts';
-import type { StaffRole } from '../../../db/schema.ts';
-import { alert, button, csrfField, textField } from '../../views/components.ts';
+import { type QuotaResource, quotaResources, type StaffRole } from '../../../db/schema.ts';
+import { amountText, gigabytes } from '../../../quotas/quota-messages.ts';
+import { levelOf, limitOf, percentOf, type UsageLevel, usedOf } from '../../../quotas/quota-rules.ts';
+import type { UsageSample } from '../../../quotas/quotas.repository.ts';
+import { alert, badge, button, csrfField, textField } from '../../views/components.ts';
 import { auditTable } from './audit.views.ts';
-import { deploymentBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
+import { deploymentBadge, emailBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
+import { templateLabel } from './emails.views.ts';
 import { clientDeployments } from './client-history.views.ts';
 
 export interface ClientPageOptions {
@@ -110,6 +115,49 @@ function instanceActions(o: ClientPageOptions): string {
   return actions + remove;
 }
 
+const uptimePercent = new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The last check's verdict, and the current outage if any (monitoring, src/monitoring/README.md). */
+function healthSummary(stack: NonNullable<ClientRecord['stack']>): string {
+  if (!stack.healthCheckedAt) return html`${t('admin.client.instance.healthNever')}`;
+  const key = `monitoring.health.${stack.healthStatus ?? ''}` as MessageKey;
+  const label = t(key) === key ? (stack.healthStatus ?? '') : t(key);
+  const outage = [
+    stack.downSince ? t('monitoring.health.downSince', { date: format.dateTime(stack.downSince) }) : '',
+    stack.healedAt ? t('monitoring.health.healed', { date: format.dateTime(stack.healedAt) }) : '',
+  ].filter(Boolean);
+  return html`${label} · ${format.dateTime(stack.healthCheckedAt)}!${outage.map((line) => html`<br><span class="text-small">${line}</span>`)}`;
+}
+
+function uptimeRows(health: ClientRecord['health']): string {
+  if (!health) return '';
+  const shown = (value: number | null) => (value === null ? t('monitoring.uptime.none') : uptimePercent.format(value));
+  return html`<dt>${t('monitoring.uptime.7d')}</dt><dd data-uptime="7d">${shown(health.uptime7d)}</dd>
+    <dt>${t('monitoring.uptime.30d')}</dt><dd data-uptime="30d">${shown(health.uptime30d)}<br><span class="text-small text-muted">${t('monitoring.uptime.help')}</span></dd>`;
+}
+
+/** The latest checks as a strip of marks, oldest to newest, and as a table on demand. */
+function healthTimeline(health: ClientRecord['health']): string {
+  if (!health) return '';
+  if (health.timeline.length === 0) return html`<p class="text-small text-muted">${t('monitoring.timeline.none')}</p>`;
+  const verdict = (ok: boolean) => t(ok ? 'monitoring.timeline.ok' : 'monitoring.timeline.failed');
+  const marks = [...health.timeline].reverse().map((c) => {
+    const text = t('monitoring.timeline.item', { date: format.dateTime(c.checkedAt), verdict: verdict(c.ok) });
+    return html`<li class="health-timeline__mark health-timeline__mark--${c.ok ? 'ok' : 'failed'}" title="${c.detail ? `${text} (${c.detail})` : text}"><span class="visually-hidden">${text}</span></li>`;
+  });
+  const rows = health.timeline.map((c) => html`<tr>
+    <td class="nowrap">${format.dateTime(c.checkedAt)}</td><td>${verdict(c.ok)}</td><td>${c.instanceState ?? ''}</td>
+    <td class="num">${c.httpStatus ?? '—'}</td><td class="num nowrap">${c.latencyMs === null ? '—' : t('monitoring.timeline.latency', { ms: c.latencyMs })}</td>
+    <td class="text-small">${c.detail ?? ''}</td></tr>`);
+  return html`<h3 class="text-small" id="sante">${t('monitoring.timeline.title')}</h3>
+  <ol class="health-timeline" aria-labelledby="sante">!${marks}</ol>
+  <p class="text-small text-muted">${t('monitoring.timeline.legend', { count: health.timeline.length })}</p>
+  <details><summary>${t('monitoring.timeline.details')}</summary>
+  <div class="table-wrap" role="region" aria-label="${t('monitoring.timeline.title')}" tabindex="0"><table class="table table--dense">
+  <thead><tr><th scope="col">${t('monitoring.timeline.col.date')}</th><th scope="col">${t('monitoring.timeline.col.verdict')}</th><th scope="col">${t('monitoring.timeline.col.instance')}</th><th scope="col" class="num">${t('monitoring.timeline.col.http')}</th><th scope="col" class="num">${t('monitoring.timeline.col.latency')}</th><th scope="col">${t('monitoring.timeline.col.detail')}</th></tr></thead>
+  <tbody>!${rows}</tbody></table></div></details>`;
+}
+
 function instanceCard(o: ClientPageOptions): string {
   const { stack } = o.record;
   if (!stack) return html`<section class="card"><h2 class="card__title">${t('admin.client.instance.title')}</h2><p>${t('admin.client.instance.none')}</p></section>`;
@@ -120,9 +168,11 @@ function instanceCard(o: ClientPageOptions): string {
     <dt>${t('admin.client.instance.url')}</dt><dd>!${stack.url ? html`<a href="${stack.url}" rel="noopener noreferrer" target="_blank">${stack.url}</a>` : '—'}</dd>
     <dt>${t('admin.client.instance.state')}</dt><dd>!${stackBadge(stack.observedState)}</dd>
     <dt>${t('admin.client.instance.desired')}</dt><dd>${t(`admin.client.instance.desired.${stack.desiredState}`)}</dd>
-    <dt>${t('admin.client.instance.health')}</dt><dd>${stack.healthCheckedAt ? `${stack.healthStatus ?? ''} · ${format.dateTime(stack.healthCheckedAt)}` : t('admin.client.instance.healthNever')}</dd>
+    <dt>${t('admin.client.instance.health')}</dt><dd>!${healthSummary(stack)}</dd>
+    !${uptimeRows(o.record.health)}
     <dt>${t('admin.client.instance.where')}</dt><dd>${stack.orchestrator} · ${stack.environment}${stack.port ? ` · port ${stack.port}` : ''}</dd>
   </dl>
+  !${healthTimeline(o.record.health)}
   !${instanceDetails(o.instance)}
   !${instanceActions(o)}
 </section>`;
@@ -154,17 +204,52 @@ function quota(value: number, unit = ''): string {
   return value === -1 ? t('admin.client.usage.unlimited') : `${format.integer(value)}${unit}`;
 }
 
+const LEVEL_STYLE: Record<UsageLevel, string> = { ok: ' progress--success', warning: '', exceeded: ' progress--error' };
+
+/** One resource against its limit: « 4 / 5 chantiers », a bar, and a badge from 80 % (amber) and at the limit (red). */
+function usageMeter(plan: Plan, sample: UsageSample, resource: QuotaResource): string {
+  const used = usedOf(sample, resource);
+  const limit = limitOf(plan, resource);
+  const label = t(`admin.client.usage.${resource}`);
+  const shown = (n: number) => (resource === 'storage' ? gigabytes(n) : format.integer(n));
+  if (limit === null) {
+    return html`<div class="progress"><div class="progress__head"><span>${label}</span><span class="progress__value">${t('admin.client.usage.unlimitedValue', { used: resource === 'storage' ? amountText('storage', used) : shown(used) })}</span></div></div>`;
+  }
+  const level = levelOf(used, limit);
+  const value = t(`admin.client.usage.of.${resource}`, { used: shown(used), limit: shown(limit) });
+  const flag = level === 'ok' ? '' : badge({ kind: level === 'warning' ? 'warning' : 'error', text: t(`admin.client.usage.badge.${level}`) });
+  const percent = t('admin.client.usage.percent', { percent: percentOf(used, limit) ?? 100 });
+  return html`<div class="progress!${LEVEL_STYLE[level]}" data-usage="${resource}" data-level="${level}">
+    <div class="progress__head"><span>${label} !${flag}</span><span class="progress__value nowrap">${value}</span></div>
+    <progress class="progress__bar" max="${limit}" value="${Math.min(used, limit)}" aria-label="${label} : ${value}">${percent}</progress>
+  </div>`;
+}
+
+function usageHistory(samples: readonly UsageSample[]): string {
+  return html`<details><summary>${t('admin.client.usage.history')}</summary>
+  <div class="table-wrap" role="region" aria-label="${t('admin.client.usage.history')}" tabindex="0"><table class="table table--dense">
+  <thead><tr><th scope="col">${t('admin.client.usage.col.date')}</th><th scope="col" class="num">${t('admin.client.usage.users')}</th><th scope="col" class="num">${t('admin.client.usage.projects')}</th><th scope="col" class="num">${t('admin.client.usage.storage')}</th></tr></thead>
+  <tbody>!${samples.map((s) => html`<tr><td class="nowrap">${format.dateTime(s.reportedAt)}</td><td class="num">${format.integer(s.users)}</td><td class="num">${format.integer(s.projects)}</td><td class="num nowrap">${amountText('storage', s.storageBytes)}</td></tr>`)}</tbody>
+  </table></div></details>`;
+}
+
 function usageCard({ record }: ClientPageOptions): string {
-  const { plan } = record;
+  const { plan, usage } = record;
   if (!plan) return '';
-  return html`<section class="card stack" aria-labelledby="quotas">
-  <h2 id="quotas" class="card__title">${t('admin.client.usage.title')}</h2>
-  <p class="text-small">${t('admin.client.usage.notReported')}</p>
+  const latest = usage[0];
+  const body = latest
+    ? html`<p class="text-small text-muted">${t('admin.client.usage.lastReport', { date: format.dateTime(latest.reportedAt), plan: plan.name })}</p>
+  !${quotaResources.map((r) => usageMeter(plan, latest, r)).join('')}
+  !${usageHistory(usage)}`
+    : html`<p class="text-small">${t('admin.client.usage.notReported')}</p>
   <dl class="kv">
     <dt>${t('admin.client.usage.users')}</dt><dd>${quota(plan.quotas.users)}</dd>
     <dt>${t('admin.client.usage.projects')}</dt><dd>${quota(plan.quotas.projects)}</dd>
     <dt>${t('admin.client.usage.storage')}</dt><dd>${quota(plan.quotas.storageGb, ' Go')}</dd>
-  </dl>
+  </dl>`;
+  return html`<section class="card stack" aria-labelledby="quotas">
+  <h2 id="quotas" class="card__title">${t('admin.client.usage.title')}</h2>
+  !${body}
   <p class="text-small text-muted">${t('admin.client.usage.resources', { cpus: plan.resources.cpus, memory: plan.resources.memoryMb })}</p>
 </section>`;
 }
@@ -176,8 +261,8 @@ function emailsTable(o: ClientPageOptions): string {
   return html`<div class="table-wrap" role="region" aria-labelledby="emails" tabindex="0"><table class="table table--dense">
   <thead><tr><th scope="col">${t('admin.client.emails.col.date')}</th><th scope="col">${t('admin.client.emails.col.template')}</th><th scope="col">${t('admin.client.emails.col.to')}</th><th scope="col">${t('admin.client.emails.col.status')}</th>!${operate ? html`<th scope="col"><span class="visually-hidden">${t('admin.staff.col.actions')}</span></th>` : ''}</tr></thead>
   <tbody>!${emails.map((e) => html`<tr>
-    <td class="nowrap">${format.dateTime(e.sentAt ?? e.createdAt)}</td><td>${e.template}</td><td>${e.recipients.join(', ')}</td>
-    <td>${e.status}!${e.lastError ? html`<br><span class="text-small text-muted">${e.lastError}</span>` : ''}</td>
+    <td class="nowrap">${format.dateTime(e.sentAt ?? e.createdAt)}</td><td>${templateLabel(e.template)}</td><td>${e.recipients.join(', ')}</td>
+    <td>!${emailBadge(e.status)}!${e.lastError ? html`<br><span class="text-small text-muted">${e.lastError}</span>` : ''}</td>
     !${operate ? html`<td><form method="post" action="/admin/emails/${e.id}/renvoyer">!${csrfField(o.csrfToken)}<input type="hidden" name="retour" value="/admin/clients/${o.record.client.id}">!${button({ label: t('admin.client.emails.resend'), variant: 'ghost', size: 'sm' })}</form></td>` : ''}
   </tr>`)}</tbody></table></div>`;
 }

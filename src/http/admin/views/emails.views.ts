@@ -2,20 +2,15 @@
 // one received message, whose HTML part is shown in a sandboxed frame served with its own strict CSP.
 import { html } from 'ghtml';
 import type { OutboxFilter, OutboxListItem, SinkMessageSummary, SinkMessageView } from '../../../backoffice/mail-board.service.ts';
-import { type EmailStatus, emailStatuses } from '../../../db/schema.ts';
+import { emailStatuses } from '../../../db/schema.ts';
 import { format, type MessageKey, t } from '../../../i18n/index.ts';
-import { alert, badge, type BadgeKind, button, csrfField, hiddenField } from '../../views/components.ts';
-
-const STATUS_BADGE: Record<EmailStatus, BadgeKind> = { queued: 'info', sending: 'brand', sent: 'success', failed: 'warning', dead: 'error' };
+import { alert, button, csrfField, hiddenField } from '../../views/components.ts';
+import { emailBadge } from './status-badges.ts';
 
 export function templateLabel(template: string): string {
   const key = `admin.emails.template.${template}` as MessageKey;
   const text = t(key);
   return text === key ? template : text;
-}
-
-function statusBadge(status: EmailStatus): string {
-  return badge({ kind: STATUS_BADGE[status], text: t(`admin.emails.status.${status}`) });
 }
 
 function dateCell(date: Date | null | undefined): string {
@@ -61,7 +56,7 @@ function outboxRow(email: OutboxListItem, o: EmailsPageOptions): string {
     <td class="break-all">${email.recipients.join(', ')}</td>
     <td>${templateLabel(email.template)}</td>
     <td>!${email.clientId !== null ? html`<a href="/admin/clients/${email.clientId}">${email.entreprise ?? t('admin.emails.client', { id: email.clientId })}</a>` : ''}</td>
-    <td>!${statusBadge(email.status)}!${email.status === 'failed' ? html`<span class="admin-subline text-small text-muted">${t('admin.emails.nextAttempt', { date: format.dateTime(email.nextAttemptAt) })}</span>` : ''}</td>
+    <td>!${emailBadge(email.status)}!${email.status === 'failed' ? html`<span class="admin-subline text-small text-muted">${t('admin.emails.nextAttempt', { date: format.dateTime(email.nextAttemptAt) })}</span>` : ''}</td>
     <td class="num">${email.attempts}</td>
     <td class="text-small admin-error-cell">${email.lastError ?? ''}</td>
     <td class="nowrap">!${dateCell(email.sentAt)}</td>

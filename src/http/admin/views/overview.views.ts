@@ -1,9 +1,10 @@
-// « Vue d'ensemble »: key figures (each a link to the matching list), the 30-day chart,
-// deployments in progress, recent incidents and trials ending soon.
+// « Vue d'ensemble »: key figures (each a link to the matching list), the alerts in progress, the 30-day
+// chart, deployments in progress, recent incidents and trials ending soon.
 import { html } from 'ghtml';
 import type { DailyPoint, Overview } from '../../../backoffice/overview.service.ts';
 import { format, t } from '../../../i18n/index.ts';
 import { alert } from '../../views/components.ts';
+import { alertsTable } from './alerts.views.ts';
 import { deploymentBadge } from './status-badges.ts';
 
 function stat(value: number, label: string, href: string, alarm?: 'warning' | 'error'): string {
@@ -61,6 +62,11 @@ function incidents(o: Overview): string {
   return html`<ul class="event-list">!${items.map((i) => html`<li><time class="text-small text-muted" datetime="${i.at.toISOString()}">${format.dateTime(i.at)}</time><br>!${i.html}</li>`)}</ul>`;
 }
 
+function currentAlerts(o: Overview): string {
+  const list = o.alerts.length === 0 ? html`<p class="text-muted">${t('admin.overview.alerts.empty')}</p>` : alertsTable(o.alerts, t('admin.overview.alerts.title'));
+  return html`!${list}<p><a href="/admin/alertes?statut=all">${t('admin.overview.alerts.all')}</a></p>`;
+}
+
 function expiring(o: Overview, now: Date): string {
   if (o.expiring.length === 0) return html`<p class="text-muted">${t('admin.overview.expiring.empty')}</p>`;
   return html`<div class="table-wrap" role="region" aria-labelledby="fin-essai" tabindex="0"><table class="table table--dense">
@@ -79,7 +85,9 @@ export function overviewBody(o: Overview, now: Date, notice?: string): string {
     !${stat(c.expiringSoon, t('admin.overview.expiringSoon'), '/admin/clients?statut=trialing&tri=fin-essai', 'warning')}
     !${stat(c.failedDeployments, t('admin.overview.failedDeployments'), '/admin/deploiements', 'error')}
     !${stat(c.instancesDown, t('admin.overview.instancesDown'), '/admin/clients?instance=down', 'error')}
+    !${stat(c.openAlerts, t('admin.overview.openAlerts'), '/admin/alertes', 'error')}
   </section>
+  <section class="stack" aria-labelledby="alertes"><h2 id="alertes">${t('admin.overview.alerts.title')}</h2>!${currentAlerts(o)}</section>
   <section class="card stack" aria-labelledby="graphique"><h2 id="graphique" class="card__title">${t('admin.overview.chart.title')}</h2>!${dailyChart(o.days)}</section>
   <div class="grid grid--2">
     <section class="stack" aria-labelledby="en-cours"><h2 id="en-cours">${t('admin.overview.active.title')}</h2>!${activeTable(o)}</section>

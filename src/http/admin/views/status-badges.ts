@@ -1,6 +1,6 @@
 // The states staff read everywhere (lists, client page, overview), as badges with one colour code:
 // green = fine, blue = in progress, amber = needs attention soon, red = broken.
-import type { DeploymentState, StackObservedState, SubscriptionStatus } from '../../../db/schema.ts';
+import type { DeploymentState, EmailStatus, StackObservedState, SubscriptionStatus } from '../../../db/schema.ts';
 import { t } from '../../../i18n/index.ts';
 import { badge, type BadgeKind } from '../../views/components.ts';
 
@@ -14,6 +14,9 @@ const DEPLOYMENT: Record<DeploymentState, BadgeKind> = {
   queued: 'neutral', running: 'info', succeeded: 'success', failed: 'error', compensating: 'warning', cancelled: 'neutral',
 };
 
+const EMAIL: Record<EmailStatus, BadgeKind> = { queued: 'info', sending: 'brand', sent: 'success', failed: 'warning', dead: 'error' };
+
 export const subscriptionBadge = (status: SubscriptionStatus): string => badge({ kind: SUBSCRIPTION[status], text: t(`admin.subscription.status.${status}`) });
 export const stackBadge = (state: StackObservedState): string => badge({ kind: STACK[state], text: t(`admin.stack.state.${state}`) });
 export const deploymentBadge = (state: DeploymentState): string => badge({ kind: DEPLOYMENT[state], text: t(`admin.deployment.state.${state}`) });
+export const emailBadge = (status: EmailStatus): string => badge({ kind: EMAIL[status], text: t(`admin.emails.status.${status}`) });
