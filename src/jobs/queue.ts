@@ -1,5 +1,7 @@
 // A typed facade over pg-boss: durable jobs in the platform's PostgreSQL, shared by every
 // worker process. `send` can join a caller's transaction so a job exists only if it commits.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { SqlExecutor } from '../db/transaction.ts';
@@ -20,6 +22,26 @@ export interface Queue {
   isRunning(): boolean;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
   boss: PgBoss;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs pg-boss's statements on this connection (so `send` joins its transaction) as named prepared
+ * statements: pg-boss builds the same SQL text for every job of a queue, and each connection then
+ * plans it once instead of at every send.
+ */
+export function connectionExecutor(client: pg.ClientBase): SqlExecutor {
+  return {
+    executeSql: (text, values) => {
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `pgboss-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+        if (statementNames.size < 100) statementNames.set(text, name);
+      }
+      return client.query({ name, text, values: values as unknown[] });
+    },
+  };
 }
 
 export async function startQueue(url: string, log: Logger, options: { schedule?: boolean } = {}): Promise<Queue> {

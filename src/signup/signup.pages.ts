@@ -29,10 +29,9 @@ export async function signupPages(app: FastifyInstance, opts: { signup: SignupSe
 
   app.post('/essai', { preHandler: app.csrfProtection, errorHandler: retry }, async (request, reply) => {
     const form = parseSignupForm(request.body, plans);
-    const csrfToken = await newCsrfToken(reply);
     if (!form.ok) {
       if (form.honeypot) return replyError(request, reply, 400);
-      return sendHtml(reply, trialFormPage({ values: form.values, errors: form.errors, plans, csrfToken }), 422);
+      return sendHtml(reply, trialFormPage({ values: form.values, errors: form.errors, plans, csrfToken: await newCsrfToken(reply) }), 422);
     }
     const result = await opts.signup.startTrial(form.value, { ip: request.ip });
     switch (result.kind) {

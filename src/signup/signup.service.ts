@@ -1,26 +1,31 @@
 // Starting a trial: one transaction writes the client, the subscription, the stack record,
-// the deployment with its first event, and enqueues the provisioning job. The prospect is
-// answered at once; nothing here waits on an orchestrator.
+// the deployment with its steps and first event (one statement), and enqueues the provisioning
+// job. The prospect is answered once it commits; nothing here waits on an orchestrator.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { createClient } from '../clients/clients.repository.ts';
 import type { Db } from '../db/database.ts';
-import { withTransaction } from '../db/transaction.ts';
-import type { Queue } from '../jobs/queue.ts';
+import { connectionExecutor, type Queue } from '../jobs/queue.ts';
 import type { Plan } from '../plans/plan.ts';
-import { addDeploymentEvent, createDeployment } from '../provisioning/deployments.repository.ts';
-import { createSteps } from '../provisioning/deployment-steps.repository.ts';
-import { createStackWithUniqueName } from '../provisioning/stacks.repository.ts';
 import { CREATE_STEP_NAMES } from '../provisioning/steps/index.ts';
-import { newTrackingToken } from '../provisioning/tracking-token.ts';
-import { countTrialsFromIpSince, createSubscription } from '../subscriptions/subscriptions.repository.ts';
+import { newBearerToken } from '../vault/bearer-token.ts';
 import type { SignupInput } from './signup-form.ts';
+import { insertTrial, type InsertTrialResult } from './signup.repository.ts';
 import { stackNameBase } from './stack-name.ts';
 
 export type StartTrialResult =
   | { kind: 'created'; trackingToken: string; stackName: string; deploymentId: number }
   | { kind: 'already-registered' }
   | { kind: 'rate-limited' };
+
+/** What another caller adds to a trial's transaction (the REST API: its idempotency key first, its audit entry last). */
+export interface TrialOptions {
+  /** Trials per IP per hour for this signup instead of the service's setting (the API limits per key instead). */
+  rateLimitPerHour?: number;
+  /** Runs first in the transaction, before any row is written; throwing rolls it back. */
+  before?: (client: pg.PoolClient) => Promise<void>;
+  /** Runs once the rows are written and the job queued, before the commit; throwing rolls everything back. */
+  after?: (client: pg.PoolClient, created: { stackName: string; deploymentId: number }) => Promise<void>;
+}
 
 export interface SignupServiceDeps {
   pool: pg.Pool;
@@ -34,51 +39,65 @@ export interface SignupServiceDeps {
   log: Logger;
 }
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Signups of one company that keep losing the race for a stack name (see signup.repository.ts). */
+const MAX_NAME_ATTEMPTS = 20;
 
 export function createSignupService(deps: SignupServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function startTrial(input: SignupInput, context: { ip: string }): Promise<StartTrialResult> {
+  async function startTrial(input: SignupInput, context: { ip: string }, options: TrialOptions = {}): Promise<StartTrialResult> {
     const at = now();
-    if (deps.rateLimitPerHour > 0) {
-      const recent = await countTrialsFromIpSince(deps.db, context.ip, new Date(at.getTime() - HOUR_MS));
-      if (recent >= deps.rateLimitPerHour) return { kind: 'rate-limited' };
-    }
     const plan = deps.plans.find((p) => p.id === input.plan)!;
-    const tracking = newTrackingToken();
+    // The tracking page is a capability URL: whoever holds the token sees the deployment.
+    const tracking = newBearerToken();
+    const rows = {
+      entreprise: input.entreprise, nom: input.nom, prenom: input.prenom, email: input.email,
+      telephone: input.telephone, effectif: input.effectif, plan: plan.id,
+      priceCents: plan.monthlyPrice === null ? null : plan.monthlyPrice * 100,
+      at, trialEndsAt: new Date(at.getTime() + plan.trialDays * DAY_MS), consentIp: context.ip,
+      stackNameBase: stackNameBase(input.entreprise), orchestrator: deps.orchestrator,
+      trackingTokenHash: tracking.hash, stepNames: CREATE_STEP_NAMES, rateLimitPerHour: options.rateLimitPerHour ?? deps.rateLimitPerHour,
+    };
 
-    const result = await withTransaction(deps.pool, async ({ tx, sql }) => {
-      const clientId = await createClient(tx, {
-        entreprise: input.entreprise, nom: input.nom, prenom: input.prenom, email: input.email,
-        telephone: input.telephone, effectif: input.effectif, createdAt: at,
+    let result: InsertTrialResult = { kind: 'name-race' };
+    for (let attempt = 1; result.kind === 'name-race'; attempt++) {
+      if (attempt > MAX_NAME_ATTEMPTS) throw new Error(`no free stack name for ${rows.stackNameBase} after ${MAX_NAME_ATTEMPTS} attempts`);
+      result = await inTransaction(deps.pool, async (client) => {
+        await options.before?.(client);
+        const inserted = await insertTrial(client, rows);
+        if (inserted.kind === 'created') {
+          await deps.queue.send('provisioning.run', { deploymentId: inserted.deploymentId }, {
+            db: connectionExecutor(client), singletonKey: `deployment:${inserted.deploymentId}`,
+          });
+          await options.after?.(client, inserted);
+        }
+        return inserted;
       });
-      if (clientId === null) return null;
-      await createSubscription(tx, {
-        clientId, plan: plan.id, status: 'trialing',
-        priceCents: plan.monthlyPrice === null ? null : plan.monthlyPrice * 100,
-        trialEndsAt: new Date(at.getTime() + plan.trialDays * DAY_MS),
-        startedAt: at, cgvAcceptedAt: at, consentIp: context.ip, createdAt: at,
-      });
-      const stack = await createStackWithUniqueName(tx, stackNameBase(input.entreprise), {
-        clientId, orchestrator: deps.orchestrator, desiredState: 'running', observedState: 'provisioning',
-      });
-      const deploymentId = await createDeployment(tx, {
-        stackId: stack.id, kind: 'create', state: 'queued', trackingTokenHash: tracking.hash,
-      });
-      await createSteps(tx, deploymentId, CREATE_STEP_NAMES);
-      await addDeploymentEvent(tx, { deploymentId, code: 'deployment.event.queued' });
-      await deps.queue.send('provisioning.run', { deploymentId }, { db: sql, singletonKey: `deployment:${deploymentId}` });
-      return { stackName: stack.name, deploymentId };
-    });
+    }
 
-    if (!result) return { kind: 'already-registered' };
+    if (result.kind !== 'created') return result;
     deps.log.info({ stack: result.stackName, deploymentId: result.deploymentId, plan: plan.id }, 'trial signup accepted');
-    return { kind: 'created', trackingToken: tracking.token, ...result };
+    return { kind: 'created', trackingToken: tracking.token, stackName: result.stackName, deploymentId: result.deploymentId };
   }
 
   return { startTrial };
+}
+
+/** begin … commit on one pooled connection; a result other than `created` commits nothing. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<InsertTrialResult>): Promise<InsertTrialResult> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query(result.kind === 'created' ? 'commit' : 'rollback');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export type SignupService = ReturnType<typeof createSignupService>;
