@@ -7,7 +7,7 @@ import { listSteps, recentStepDurations } from './deployment-steps.repository.ts
 import { getTrackedDeployment, listDeploymentEvents, markCredentialsShown } from './deployments.repository.ts';
 import { credentialAad, initialUsername } from './stack-variables.ts';
 import { CREATE_STEP_NAMES } from './steps/index.ts';
-import { hashTrackingToken, looksLikeTrackingToken } from './tracking-token.ts';
+import { hashBearerToken, looksLikeBearerToken } from '../vault/bearer-token.ts';
 
 // Used until real durations exist (first deployments of a fresh platform), in ms.
 const DEFAULT_STEP_MS: Record<string, number> = {
@@ -29,8 +29,8 @@ export function createTrackingService(deps: { db: Db; cipher: Cipher; now?: () =
   const now = deps.now ?? (() => new Date());
 
   async function findByToken(token: string): Promise<TrackedDeployment | undefined> {
-    if (!looksLikeTrackingToken(token)) return undefined;
-    return getTrackedDeployment(deps.db, hashTrackingToken(token));
+    if (!looksLikeBearerToken(token)) return undefined;
+    return getTrackedDeployment(deps.db, hashBearerToken(token));
   }
 
   async function snapshot(deployment: Pick<TrackedDeployment, 'id' | 'state'>): Promise<TrackingSnapshot> {

@@ -9,7 +9,7 @@ import { type Transaction, withTransaction } from '../db/transaction.ts';
 import type { QueueEmail } from '../mail/outbox.ts';
 import type { Plan } from '../plans/plan.ts';
 import { findPlan } from '../plans/plans.ts';
-import { hashTenantToken } from '../provisioning/steps/02-secrets.ts';
+import { hashBearerToken } from '../vault/bearer-token.ts';
 import { answerMessage } from './quota-messages.ts';
 import { isServing, levelOf, limitOf, type Usage, upgradePathOf, usedOf } from './quota-rules.ts';
 import { createQuotaWarning, createUsageSample, getLatestUsageSample, getTenantByTokenHash, type TenantRow } from './quotas.repository.ts';
@@ -55,7 +55,7 @@ export function createQuotasService(deps: QuotasDeps) {
 
   /** The instance holding this TENANT_TOKEN, with its client's current subscription; undefined for an unknown token. */
   async function authenticate(token: string): Promise<TenantStack | undefined> {
-    const row = await getTenantByTokenHash(deps.db, hashTenantToken(token));
+    const row = await getTenantByTokenHash(deps.db, hashBearerToken(token));
     if (!row) return undefined;
     // As GET /subscription tells the instance: a trial past its end is expired before the lifecycle's run records it.
     const ended = row.status === 'trialing' && row.trialEndsAt !== null && row.trialEndsAt.getTime() <= now().getTime();

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stacks, subscriptions } from '../db/schema.ts';
 
@@ -7,14 +7,6 @@ export type NewSubscription = typeof subscriptions.$inferInsert;
 export async function createSubscription(ex: Executor, data: NewSubscription): Promise<number> {
   const [row] = await ex.insert(subscriptions).values(data).returning({ id: subscriptions.id });
   return row!.id;
-}
-
-export async function countTrialsFromIpSince(ex: Executor, ip: string, since: Date): Promise<number> {
-  const [row] = await ex
-    .select({ n: count() })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.consentIp, ip), gt(subscriptions.createdAt, since)));
-  return row?.n ?? 0;
 }
 
 /** A trial stays a trial until it ends or is converted; a subscription past due becomes active. */

@@ -2,7 +2,7 @@
 import type { Db } from '../db/database.ts';
 import type { Plan } from '../plans/plan.ts';
 import { findPlan } from '../plans/plans.ts';
-import { hashTenantToken } from '../provisioning/steps/02-secrets.ts';
+import { hashBearerToken } from '../vault/bearer-token.ts';
 import { getSubscriptionByTenantTokenHash } from './subscriptions.repository.ts';
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ export interface TenantSubscription {
 export function createTenantSubscriptionService(deps: { db: Db; plans: readonly Plan[]; publicUrl: string; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   async function getTenantSubscription(tenantToken: string): Promise<TenantSubscription | undefined> {
-    const row = await getSubscriptionByTenantTokenHash(deps.db, hashTenantToken(tenantToken));
+    const row = await getSubscriptionByTenantTokenHash(deps.db, hashBearerToken(tenantToken));
     if (!row) return undefined;
     // A trial whose end has come is expired for the instance even before the lifecycle's run records it.
     const ended = row.status === 'trialing' && row.trialEndsAt !== null && row.trialEndsAt.getTime() <= now().getTime();

@@ -1,15 +1,11 @@
 // Secrets: generated once from a CSPRNG, stored only encrypted, each bound to its stack and kind.
-import { createHash, randomBytes } from 'node:crypto';
 import { withTransaction } from '../../db/transaction.ts';
+import { hashBearerToken, newBearerToken } from '../../vault/bearer-token.ts';
 import { generateStackSecrets } from '../../vault/index.ts';
 import { deleteCredentials, getCredential, insertCredentialsIfMissing, listCredentials } from '../credentials.repository.ts';
 import { updateStack } from '../deployments.repository.ts';
 import { credentialAad } from '../stack-variables.ts';
 import type { Step } from './step.ts';
-
-export function hashTenantToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 export const secrets: Step = {
   name: 'secrets',
@@ -20,7 +16,7 @@ export const secrets: Step = {
       database_password: generated.databasePassword,
       secret_key: generated.secretKey,
       initial_password: generated.initialPassword,
-      tenant_token: randomBytes(32).toString('base64url'),
+      tenant_token: newBearerToken().token,
     } as const;
     await withTransaction(deps.pool, async ({ tx }) => {
       await insertCredentialsIfMissing(tx, stack.id, Object.entries(values).map(([kind, value]) => {
@@ -30,7 +26,7 @@ export const secrets: Step = {
       // The token kept is whichever was stored first: hash that one.
       const stored = (await getCredential(tx, stack.id, 'tenant_token'))!;
       const token = deps.cipher.decrypt(stored.ciphertext, credentialAad(stack.id, 'tenant_token'));
-      await updateStack(tx, stack.id, { tenantTokenHash: hashTenantToken(token) });
+      await updateStack(tx, stack.id, { tenantTokenHash: hashBearerToken(token) });
     });
     return 'succeeded';
   },

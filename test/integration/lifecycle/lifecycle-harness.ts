@@ -9,7 +9,7 @@ import { startQueue } from '../../../src/jobs/queue.ts';
 import { createLifecycleService } from '../../../src/lifecycle/lifecycle.service.ts';
 import type { LifecycleReport } from '../../../src/lifecycle/lifecycle.types.ts';
 import { createEmailQueuer } from '../../../src/mail/outbox.ts';
-import { hashTenantToken } from '../../../src/provisioning/steps/02-secrets.ts';
+import { hashBearerToken } from '../../../src/vault/bearer-token.ts';
 import { createStackWithUniqueName } from '../../../src/provisioning/stacks.repository.ts';
 import { createSubscription } from '../../../src/subscriptions/subscriptions.repository.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
@@ -82,7 +82,7 @@ export async function startLifecycleHarness(t: TestContext, options: { graceDays
       const tenantToken = `token-${count}-${Math.random().toString(36).slice(2)}`;
       const { id: stackId, name: stackName } = await createStackWithUniqueName(db, `entreprise-${count}`, {
         clientId, orchestrator: 'local', desiredState: 'running', observedState: 'running',
-        url: `http://127.0.0.1:${41000 + count}`, port: 41000 + count, tenantTokenHash: hashTenantToken(tenantToken),
+        url: `http://127.0.0.1:${41000 + count}`, port: 41000 + count, tenantTokenHash: hashBearerToken(tenantToken),
       });
       return { clientId, subscriptionId, stackId, stackName, email, tenantToken };
     },

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
-import { hashTenantToken } from '../../../src/provisioning/steps/02-secrets.ts';
+import { hashBearerToken } from '../../../src/vault/bearer-token.ts';
 
 export interface TestTenantStack {
   token: string;
@@ -31,7 +31,7 @@ export async function createTenantStack(
   const { rows: [stack] } = await sql.query(
     `insert into stacks (client_id, name, orchestrator, desired_state, observed_state, tenant_token_hash)
      values ($1, $2, 'local', 'running', 'running', $3) returning id`,
-    [client.id, `martin-${n}`, hashTenantToken(token)]);
+    [client.id, `martin-${n}`, hashBearerToken(token)]);
   return { token, clientId: client.id, stackId: stack.id, subscriptionId: subscription.id, email };
 }
 

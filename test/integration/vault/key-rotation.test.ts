@@ -16,7 +16,7 @@ import { type Database, openDatabase } from '../../../src/db/database.ts';
 import { clients, credentials, deployments, stacks } from '../../../src/db/schema.ts';
 import { insertCredentialsIfMissing } from '../../../src/provisioning/credentials.repository.ts';
 import { credentialAad } from '../../../src/provisioning/stack-variables.ts';
-import { newTrackingToken } from '../../../src/provisioning/tracking-token.ts';
+import { newBearerToken } from '../../../src/vault/bearer-token.ts';
 import { type Cipher, createCipher, generateStackSecrets, type KeyRing, loadKeyRing, parseMasterKey } from '../../../src/vault/index.ts';
 import { keyFilePath } from '../../../src/vault/key-file.ts';
 import { countSecretsByKey, describeKeyUsage } from '../../../src/vault/key-usage.ts';
@@ -228,7 +228,7 @@ test('a running platform shows a secret that `keys rotate` re-encrypted under a 
   const keyFile = keyFilePath(platform.dataDir);
   await seedStacks(database, platformCipher(keyFile).cipher, 1);
   const [stack] = await database.db.select({ id: stacks.id }).from(stacks);
-  const tracking = newTrackingToken();
+  const tracking = newBearerToken();
   await database.db.insert(deployments).values({ stackId: stack!.id, kind: 'create', state: 'succeeded', trackingTokenHash: tracking.hash });
   const [password] = await database.db.select({ ciphertext: credentials.ciphertext }).from(credentials).where(eq(credentials.kind, 'initial_password'));
   const initialPassword = platformCipher(keyFile).cipher.decrypt(password!.ciphertext, credentialAad(stack!.id, 'initial_password'));
