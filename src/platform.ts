@@ -192,7 +192,7 @@ async function startWeb({ config, log, plans, url, database, queue, queueEmail, 
     contact: createContactService({ pool: database.pool, queueEmail, salesEmail: config.salesEmail, log }),
     tracking: createTrackingService({ db: database.db, cipher }),
     tenantSubscriptions: createTenantSubscriptionService({ db: database.db, plans, publicUrl: config.publicUrl }),
-    quotas: createQuotasService({ pool: database.pool, db: database.db, plans, queueEmail, publicUrl: config.publicUrl, log }),
+    quotas: createQuotasService({ pool: database.pool, db: database.db, plans, queueEmail, publicUrl: config.publicUrl, log, alerts }),
     readiness: async () => {
       const db = await database.pool.query('select 1').then(() => true, () => false);
       migrated ||= db && (await migrationsApplied(database.pool));

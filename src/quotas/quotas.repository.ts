@@ -10,6 +10,7 @@ export type UsageSample = typeof usageSamples.$inferSelect;
 export async function getTenantByTokenHash(ex: Executor, tokenHash: string) {
   const [row] = await ex.select({
     stackId: stacks.id,
+    stackName: stacks.name,
     clientId: clients.id,
     email: clients.email,
     prenom: clients.prenom,

@@ -47,6 +47,13 @@ export interface QuotasDeps {
   publicUrl: string;
   log: Logger;
   now?: () => Date;
+  /** Staff are alerted while an instance is over a limit of its plan (one alert per stack and resource). */
+  alerts: QuotaAlerts;
+}
+
+export interface QuotaAlerts {
+  open(input: { kind: 'quota_exceeded'; key: string; params: Record<string, string | number>; clientId: number; stackId: number }): Promise<unknown>;
+  resolve(key: string): Promise<unknown>;
 }
 
 export function createQuotasService(deps: QuotasDeps) {
@@ -96,7 +103,28 @@ export function createQuotasService(deps: QuotasDeps) {
       // Evaluated even for a duplicate: the plan may have changed since the last report.
       const warned = await warnIfNeeded(transaction, tenant, usage, at);
       return { stored: !duplicate, warned };
+    }).then(async (result) => {
+      await followExceeded(tenant, usage);
+      return result;
     });
+  }
+
+  /** Over a limit: an alert for staff (opening it again is a no-op); back under it, or no longer serving: resolved. */
+  async function followExceeded(tenant: TenantStack, usage: Usage): Promise<void> {
+    const plan = planOf(tenant);
+    for (const resource of quotaResources) {
+      const key = `quota_exceeded:stack:${tenant.stackId}:${resource}`;
+      const limit = plan ? limitOf(plan, resource) : null;
+      const used = usedOf(usage, resource);
+      if (plan && isServing(tenant.status) && levelOf(used, limit) === 'exceeded') {
+        await deps.alerts.open({
+          kind: 'quota_exceeded', key, clientId: tenant.clientId, stackId: tenant.stackId,
+          params: { company: tenant.entreprise, stack: tenant.stackName, resource, used, limit: limit ?? 0, plan: plan.name },
+        });
+      } else {
+        await deps.alerts.resolve(key);
+      }
+    }
   }
 
   /**

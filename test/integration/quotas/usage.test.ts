@@ -32,6 +32,17 @@ test('usage reports, the 80 % e-mail and the usage card', async (t) => {
     assert.equal((await samples(stack.stackId)).length, 4);
   });
 
+  await t.test('over a limit, staff get one quota_exceeded alert; back under it, the alert is resolved', async () => {
+    const stack = await createTenantStack(sql, { plan: 'essai' });
+    const api = tenantApi(app, stack.token);
+    const alerts = async () => (await sql.query("select key, status from alerts where kind = 'quota_exceeded' and stack_id = $1 order by id", [stack.stackId])).rows;
+    await api.usage({ users: 2, projects: 1, storageBytes: 1_000 });
+    await api.usage({ users: 3, projects: 1, storageBytes: 1_000 });
+    assert.deepEqual(await alerts(), [{ key: `quota_exceeded:stack:${stack.stackId}:users`, status: 'open' }], 'the essai plan allows 2 users: one alert, opened once');
+    await api.usage({ users: 1, projects: 1, storageBytes: 1_000 });
+    assert.deepEqual((await alerts()).map((a) => a.status), ['resolved']);
+  });
+
   await t.test('the 80 % e-mail is queued once though usage is reported five times, and again only for a new plan crossed again', async () => {
     const stack = await createTenantStack(sql, { plan: 'essai', prenom: 'Julie', entreprise: 'Martin Rénovation' });
     const api = tenantApi(app, stack.token);
