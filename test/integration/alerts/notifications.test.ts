@@ -174,11 +174,13 @@ test('while an environment is unreachable, its stacks\' alerts are recorded but 
   const stacks = [];
   for (const n of [1, 2, 3]) stacks.push(await h.alerts.open({ kind: 'instance_down', key: `instance_down:stack:${n}`, environment: '1', params: { stack: `client-${n}` } }));
   const elsewhere = await h.alerts.open({ kind: 'instance_down', key: 'instance_down:stack:4', environment: '2', params: { stack: 'client-4' } });
-  const email = await h.alerts.open({ kind: 'email_dead', key: 'email_dead:email:5', params: { emailId: 5, template: 'welcome', recipients: 'a@b.fr', error: '550' } });
+  // An id no real outbox row of this test reaches: the alert e-mails themselves are outbox rows, and sending one
+  // resolves the email_dead alert of its own id (a low id made this test resolve its fake alert by chance).
+  const email = await h.alerts.open({ kind: 'email_dead', key: 'email_dead:email:900005', params: { emailId: 900005, template: 'welcome', recipients: 'a@b.fr', error: '550' } });
   await h.settle();
   const subjects = h.smtp.received.map((m) => m.parsed.subject).sort();
   assert.deepEqual(subjects, [
-    '[Alerte] E-mail abandonné\u00a0: e-mail n°\u00a05 à a@b.fr',
+    '[Alerte] E-mail abandonné\u00a0: e-mail n°\u00a0900005 à a@b.fr',
     '[Alerte] Environnement injoignable\u00a0: environnement 1 (portainer)',
     '[Alerte] Instance hors service\u00a0: instance client-4',
   ], 'the environment once, the other environment\'s stack and the e-mail as usual');

@@ -50,6 +50,13 @@ test('a ready instance sends one welcome e-mail with the login, and the tracking
   assert.match(String(parsed.html), new RegExp(`<a href="${stack.url}"`));
   assert.doesNotMatch(String(parsed.html), /<img|https?:\/\/(?!localhost)[^"\s]*\.(png|jpg|gif|svg)/, 'no external image');
 
+  // The server has the message; the worker records the delivery, then the deployment's end, a moment later.
+  const settled = async () => {
+    const { rows: [d] } = await platform.sql.query(`select state from deployments`);
+    const { rows: [e] } = await platform.sql.query(`select status from email_outbox where template = 'welcome'`);
+    return d.state === 'succeeded' && e.status === 'sent';
+  };
+  for (let i = 0; i < 100 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 100));
   const { rows: [deployment] } = await platform.sql.query(`select state from deployments`);
   assert.equal(deployment.state, 'succeeded');
   const { rows: [email] } = await platform.sql.query(`select status, attempts, message_id from email_outbox where template = 'welcome'`);
