@@ -20,6 +20,11 @@ export interface TestPlatform {
   dataDir: string;
   /** Stops the platform now (it is otherwise stopped after the test); idempotent. */
   stop(): Promise<void>;
+  /**
+   * Closes something the test opened on the platform's database (a queue, a pool) before that database is
+   * dropped: a connection still open at the drop is killed, and its owner reports the error in the test.
+   */
+  onTeardown(close: () => Promise<unknown>): void;
 }
 
 /** Web role only by default: tests of provisioning ask for the worker too. */
@@ -39,13 +44,15 @@ export async function startTestPlatform(
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= platform.stop());
+  const teardowns: (() => Promise<unknown>)[] = [];
   t.after(async () => {
     await stop();
+    for (const close of teardowns.reverse()) await close();
     await sql.end();
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return { url: platform.url!, app: platform.app!, database, sql, logs, dataDir, stop };
+  return { url: platform.url!, app: platform.app!, database, sql, logs, dataDir, stop, onTeardown: (close) => void teardowns.push(close) };
 }
 
 /** Opens a form page and returns what a browser would post back: the CSRF token and cookie. */

@@ -16,7 +16,7 @@ test('the alerts pages are accessible, fit small screens, and an operator acknow
   const platform = await startTestPlatform(t);
   const database = openDatabase(platform.database.url, { max: 2 });
   const queue = await startQueue(platform.database.url, platform.logs.log);
-  t.after(async () => {
+  platform.onTeardown(async () => {
     await queue.stop({ graceful: false });
     await database.close();
   });

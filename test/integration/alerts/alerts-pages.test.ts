@@ -16,7 +16,7 @@ test('staff see alerts by status with their timeline; operators acknowledge them
   const platform = await startTestPlatform(t);
   const database = openDatabase(platform.database.url, { max: 2 });
   const queue = await startQueue(platform.database.url, platform.logs.log);
-  t.after(async () => {
+  platform.onTeardown(async () => {
     await queue.stop({ graceful: false });
     await database.close();
   });

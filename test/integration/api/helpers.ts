@@ -22,7 +22,7 @@ let counter = 0;
 export async function startApiPlatform(t: TestContext, env: Record<string, string> = {}, worker = false): Promise<ApiTestPlatform> {
   const platform = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0', API_RATE_LIMIT: '100000', ...env }, { web: true, worker });
   const database = openDatabase(platform.database.url, { max: 2 });
-  t.after(() => database.close());
+  platform.onTeardown(() => database.close());
   let now = new Date();
   const keys = createApiKeysService({ db: database.db, now: () => now });
   return {

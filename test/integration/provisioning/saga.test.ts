@@ -137,7 +137,7 @@ test('a deployment that cannot deploy is compensated, reported honestly, and can
 
   await new Promise((r) => blocker.close(() => r(undefined)));
   const queue = await startQueue(platform.database.url, pino({ level: 'silent' }));
-  t.after(() => queue.stop());
+  platform.onTeardown(() => queue.stop());
   assert.equal(await retryDeployment(platform.sql, queue, failed.id), 'queued');
   assert.equal(await retryDeployment(platform.sql, queue, failed.id), 'not-failed');
   await waitForState(platform, ['succeeded']);
