@@ -34,7 +34,16 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return {
     name,
     url: databaseUrl(admin, name),
-    drop: () => withAdmin(admin, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => withAdmin(admin, async (c) => {
+      // Connections still closing (a pool draining, a queue stopping) get a moment to go by themselves: one killed
+      // by the forced drop reports « terminating connection due to administrator command » in its test.
+      for (let i = 0; i < 40; i++) {
+        const { rows: [open] } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (open!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await c.query(`drop database if exists ${name} with (force)`);
+    }),
   };
 }
 
