@@ -42,9 +42,27 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
         if (open!.n === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      // The local orchestrator names its tenants' databases and roles after the platform instance id: read it
+      // before the drop, so that the tenants a test left behind go with it (the server may be shared, not thrown away).
+      const namespace = migrated ? await withAdmin(databaseUrl(admin, name), instanceId).catch(() => undefined) : undefined;
       await c.query(`drop database if exists ${name} with (force)`);
+      if (namespace) await dropTenants(c, namespace);
     }),
   };
+}
+
+async function instanceId(client: pg.Client): Promise<string | undefined> {
+  const { rows } = await client.query<{ id: string }>('select id from platform_instance');
+  return rows[0]?.id;
+}
+
+/** Databases and roles `tenant_<namespace>_…`, as tenantDatabaseName spells them. */
+async function dropTenants(client: pg.Client, namespace: string): Promise<void> {
+  const pattern = `tenant\\_${namespace}\\_%`;
+  const { rows: databases } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [pattern]);
+  for (const { datname } of databases) await client.query(`drop database if exists "${datname}" with (force)`);
+  const { rows: roles } = await client.query<{ rolname: string }>('select rolname from pg_roles where rolname like $1', [pattern]);
+  for (const { rolname } of roles) await client.query(`drop role if exists "${rolname}"`);
 }
 
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
