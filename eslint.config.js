@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'scripts/**', 'test/**', 'src/main.ts', 'src/cli/**', 'tenant/main.ts'],
+    files: ['bench/**', 'scripts/**', 'test/**', 'src/cli.ts', 'src/cli/**', 'tenant/main.ts'],
     rules: { 'no-console': 'off' },
   },
 );

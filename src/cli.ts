@@ -1,4 +1,4 @@
-// The `erpbtp` command: parses the command line and starts the asked role.
+// The `erpbtp` command line (loaded by main.ts once the compile cache is on): parses the arguments and starts the asked role.
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
