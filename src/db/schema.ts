@@ -17,6 +17,8 @@ export const clients = pgTable('clients', {
   telephone: text('telephone').notNull(),
   effectif: text('effectif').notNull(),
   createdAt: createdAt(),
+  /** RGPD erasure (DELETE /api/v1/clients/{id}): when the personal data was anonymised; the row stays, for accounting. */
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
 }, (t) => [
   // One client per e-mail, whatever its case: the basis of "one open trial per e-mail".
   uniqueIndex('clients_email_lower_key').on(sql`lower(${t.email})`),

@@ -4,11 +4,16 @@ import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeysService } from '../../api-keys/api-keys.service.ts';
+import type { ClientAccounts } from '../../clients/client-accounts.service.ts';
+import type { ClientErasureService } from '../../clients/client-erasure.service.ts';
+import type { ClientExports } from '../../clients/client-export.service.ts';
+import type { ClientSubscriptions } from '../../clients/client-subscriptions.service.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import type { Plan } from '../../plans/plan.ts';
 import type { DeploymentEventsHub } from '../../provisioning/deployment-events-hub.ts';
 import { apiGuard } from './api-auth.ts';
+import { clientsRoutes } from './clients.routes.ts';
 import type { DeploymentsApi } from './deployments-api.service.ts';
 import { deploymentsRoutes } from './deployments.routes.ts';
 import { legacyRoutes } from './legacy.routes.ts';
@@ -17,12 +22,14 @@ import { plansRoutes } from './plans.routes.ts';
 import type { StackCreation } from './stack-creation.service.ts';
 import type { StacksApi } from './stacks-api.service.ts';
 import { stacksRoutes } from './stacks.routes.ts';
+import { subscriptionsRoutes } from './subscriptions.routes.ts';
 
 export interface ApiDeps {
   keys: Pick<ApiKeysService, 'check'>;
   stacks: StacksApi;
   creation: StackCreation;
   deployments: DeploymentsApi;
+  clients: { accounts: ClientAccounts; exports: ClientExports; erasure: ClientErasureService; subscriptions: ClientSubscriptions };
   plans: readonly Plan[];
   hub: DeploymentEventsHub;
   /** Requests per key per minute (API_RATE_LIMIT). */
@@ -63,6 +70,8 @@ export async function apiPlugin(app: FastifyInstance, deps: ApiDeps): Promise<vo
       await v1.register(stacksRoutes, { stacks: deps.stacks, creation: deps.creation, plans: deps.plans });
       await v1.register(deploymentsRoutes, { deployments: deps.deployments, hub: deps.hub });
       await v1.register(plansRoutes, { plans: deps.plans });
+      await v1.register(clientsRoutes, deps.clients);
+      await v1.register(subscriptionsRoutes, deps.clients);
     }, { prefix: '/v1' });
     await api.register(legacyRoutes, { stacks: deps.stacks, creation: deps.creation, plans: deps.plans });
   });

@@ -8,6 +8,8 @@ export const TAGS = [
   { name: 'Instances', description: 'Les instances ERP BTP des clients : création, lecture, état, opérations.' },
   { name: 'Déploiements', description: 'Chaque opération sur une instance est un déploiement : ses étapes, ses évènements, sa relance.' },
   { name: 'Offres', description: 'Le catalogue des offres.' },
+  { name: 'Clients', description: 'Les clients : coordonnées, abonnements, instances, quotas ; l’export et l’effacement de leurs données (RGPD).' },
+  { name: 'Abonnements', description: 'L’abonnement en cours d’un client : changement d’offre, prolongation de l’essai, résiliation.' },
   { name: 'Ancienne API', description: 'Les deux routes du système d’origine, gardées comme alias des routes v1. Obsolètes.' },
 ];
 
@@ -18,7 +20,7 @@ export function swaggerOptions(publicUrl: string): SwaggerOptions {
       info: {
         title: 'ERP BTP Cloud — API REST',
         version: '1.0.0',
-        description: 'API des intégrations (facturation, CRM, scripts) : instances, déploiements, offres. Guide : docs/api.md. '
+        description: 'API des intégrations (facturation, CRM, scripts) : instances, déploiements, offres, clients et abonnements. Guide : docs/api.md. '
           + 'Authentification : `Authorization: Bearer <clé>`, clés créées dans l’administration (« Clés d’API »). '
           + 'Erreurs : RFC 9457 (application/problem+json) avec un `code` stable.',
         license: { name: 'Propriétaire', url: `${publicUrl}/cgv` },

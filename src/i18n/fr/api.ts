@@ -69,8 +69,8 @@ export const api = {
 
   'api.scope.stacks:read': 'Lire les instances, leurs déploiements et leur état',
   'api.scope.stacks:write': 'Créer, suspendre, reprendre, redéployer, supprimer des instances et relancer des déploiements',
-  'api.scope.clients:read': 'Lire les clients et leurs abonnements',
-  'api.scope.clients:write': 'Modifier les clients et leurs abonnements',
+  'api.scope.clients:read': 'Lire les clients, leurs abonnements et leurs quotas, exporter leurs données (RGPD)',
+  'api.scope.clients:write': 'Modifier les clients et leurs abonnements, effacer un client (RGPD)',
   'api.scope.secrets:read': 'Recevoir, une fois, les identifiants initiaux d’une nouvelle instance',
   'api.scope.admin': 'Toutes les portées',
 

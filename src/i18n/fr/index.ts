@@ -13,9 +13,10 @@ import { adminClient } from './admin-client.ts';
 import { adminOperations } from './admin-operations.ts';
 import { adminClients } from './admin-clients.ts';
 import { api } from './api.ts';
+import { apiClients } from './api-clients.ts';
 import { lifecycle } from './lifecycle.ts';
 import { quotas } from './quotas.ts';
 import { alerts } from './alerts.ts';
 import { monitoring } from './monitoring.ts';
 
-export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal, ...mail, ...keys, ...admin, ...adminClient, ...adminOperations, ...adminClients, ...api, ...quotas, ...alerts, ...lifecycle, ...monitoring } as const;
+export const fr = { ...common, ...site, ...signup, ...config, ...contact, ...deployment, ...tenantApi, ...legal, ...mail, ...keys, ...admin, ...adminClient, ...adminOperations, ...adminClients, ...api, ...apiClients, ...quotas, ...alerts, ...lifecycle, ...monitoring } as const;

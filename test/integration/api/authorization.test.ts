@@ -29,6 +29,13 @@ const ROUTES: Route[] = [
   { operationId: 'listDeploymentEvents', method: 'GET', url: '/api/v1/deployments/999999/events', scope: 'stacks:read', pass: 404 },
   { operationId: 'retryDeployment', method: 'POST', url: '/api/v1/deployments/999999/retry', scope: 'stacks:write', pass: 404 },
   { operationId: 'listPlans', method: 'GET', url: '/api/v1/plans', scope: 'any', pass: 200 },
+  { operationId: 'listClients', method: 'GET', url: '/api/v1/clients', scope: 'clients:read', pass: 200 },
+  { operationId: 'getClient', method: 'GET', url: '/api/v1/clients/999999', scope: 'clients:read', pass: 404 },
+  { operationId: 'updateClient', method: 'PATCH', url: '/api/v1/clients/999999', scope: 'clients:write', pass: 422, body: {} },
+  { operationId: 'exportClient', method: 'GET', url: '/api/v1/clients/999999/export', scope: 'clients:read', pass: 404 },
+  { operationId: 'eraseClient', method: 'DELETE', url: '/api/v1/clients/999999', scope: 'clients:write', pass: 404 },
+  { operationId: 'getClientQuotas', method: 'GET', url: '/api/v1/clients/999999/quotas', scope: 'clients:read', pass: 404 },
+  { operationId: 'updateSubscription', method: 'PATCH', url: '/api/v1/subscriptions/999999', scope: 'clients:write', pass: 422, body: {} },
   { operationId: 'legacyCreateStack', method: 'POST', url: '/api/stacks/create', scope: 'stacks:write', pass: 422, body: {} },
   { operationId: 'legacyGetStackStatus', method: 'GET', url: '/api/stacks/inconnue/status', scope: 'stacks:read', pass: 404 },
 ];

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { markReady, startApiPlatform, trialBody } from './helpers.ts';
 
-/** Per route; 14 routes, so about 4,200 requests: the file stays well under a minute on a busy machine. */
+/** Per route; 21 routes, so about 6,300 requests: the file stays well under a minute and a half on a busy machine. */
 const RUNS = Number(process.env.API_FUZZ_RUNS ?? 300);
 
 // Header values as a client can send them (no CR/LF: the HTTP layer refuses those before any route).
@@ -35,6 +35,7 @@ const nearlyValid = fc.record({
   telephone: fc.oneof(fc.constant('06 12 34 56 78'), anyText), effectif: fc.oneof(fc.constantFrom('1-5', '50+'), anyText),
   plan: fc.oneof(fc.constantFrom('essai', 'starter', 'pro', 'enterprise'), anyText), cgv: fc.oneof(fc.constant(true), fc.boolean(), anyText),
   client_name: fc.oneof(anyText, hostile),
+  extendTrialDays: fc.oneof(fc.integer({ min: -5, max: 100 }), fc.double(), anyText), status: fc.oneof(fc.constantFrom('cancelled', 'active'), anyText),
 }, { requiredKeys: [] });
 const body = fc.oneof(
   nearlyValid.map((b) => JSON.stringify(b)),
@@ -57,6 +58,14 @@ const ROUTES: { method: InjectOptions['method']; name: string; path: fc.Arbitrar
   { method: 'GET', name: '/api/v1/deployments/{param}/events', path: idSegment.map((s) => `/api/v1/deployments/${s}/events`) },
   { method: 'POST', name: '/api/v1/deployments/{param}/retry', path: idSegment.map((s) => `/api/v1/deployments/${s}/retry`), body: true },
   { method: 'GET', name: '/api/v1/plans', path: fc.constant('/api/v1/plans') },
+  { method: 'GET', name: '/api/v1/clients', path: fc.constant('/api/v1/clients') },
+  { method: 'GET', name: '/api/v1/clients/{param}', path: idSegment.map((s) => `/api/v1/clients/${s}`) },
+  { method: 'PATCH', name: '/api/v1/clients/{param}', path: idSegment.map((s) => `/api/v1/clients/${s}`), body: true },
+  { method: 'GET', name: '/api/v1/clients/{param}/export', path: idSegment.map((s) => `/api/v1/clients/${s}/export`) },
+  { method: 'GET', name: '/api/v1/clients/{param}/quotas', path: idSegment.map((s) => `/api/v1/clients/${s}/quotas`) },
+  { method: 'PATCH', name: '/api/v1/subscriptions/{param}', path: idSegment.map((s) => `/api/v1/subscriptions/${s}`), body: true },
+  // After the other client routes: it may erase the client they read.
+  { method: 'DELETE', name: '/api/v1/clients/{param}', path: idSegment.map((s) => `/api/v1/clients/${s}`), body: true },
   { method: 'POST', name: '/api/stacks/create', path: fc.constant('/api/stacks/create'), body: true },
   { method: 'GET', name: '/api/stacks/{param}/status', path: segment.map((s) => `/api/stacks/${s}/status`) },
 ];

@@ -33,6 +33,15 @@ test('every documented status of every API route is produced, with a problem bod
   await p.sql.query(`update deployments set state = 'failed', error = 'simulé' where id = $1`, [failed.deployment.id]);
   const taken = trialBody();
   await create(taken);
+  const ready = await create();
+  await markReady(p, ready.stack.name);
+  const erased = await create();
+  await markReady(p, erased.stack.name);
+  await p.sql.query(`update stacks set observed_state = 'deleted', desired_state = 'deleted' where name = $1`, [erased.stack.name]);
+  assert.equal((await as('DELETE', `/api/v1/clients/${erased.stack.client.id}`)).statusCode, 200);
+  const subscriptionOf = async (c: { stack: { client: { id: number } } }) =>
+    (await p.sql.query('select id from subscriptions where client_id = $1', [c.stack.client.id])).rows[0].id as number;
+  const [busySubscription, erasedSubscription] = [await subscriptionOf(busy), await subscriptionOf(erased)];
 
   const readOnly = await p.key(['clients:read']);
   const exhaust = async (method: string, url: string, options?: { body?: unknown; headers?: Record<string, string> }) => {
@@ -40,9 +49,10 @@ test('every documented status of every API route is produced, with a problem bod
     for (let i = 0; i < LIMIT; i++) await p.call(key, method, url, options);
     return p.call(key, method, url, options);
   };
-  const common = (operationId: string, method: string, url: string, body?: unknown): Scenario[] => [
+  const stacksOnly = await p.key(['stacks:read']);
+  const common = (operationId: string, method: string, url: string, body?: unknown, forbidden = readOnly): Scenario[] => [
     { operationId, status: 401, run: () => p.call(undefined, method, url, { body }) },
-    { operationId, status: 403, run: () => p.call(readOnly, method, url, { body }) },
+    { operationId, status: 403, run: () => p.call(forbidden, method, url, { body }) },
     { operationId, status: 429, run: () => exhaust(method, url, { body }) },
   ];
   const big = { ...trialBody(), nom: 'x'.repeat(70_000) };
@@ -103,6 +113,48 @@ test('every documented status of every API route is produced, with a problem bod
     { operationId: 'listPlans', status: 200, run: () => p.call(readOnly, 'GET', '/api/v1/plans') },
     { operationId: 'listPlans', status: 401, run: () => p.call(undefined, 'GET', '/api/v1/plans') },
     { operationId: 'listPlans', status: 429, run: () => exhaust('GET', '/api/v1/plans') },
+
+    { operationId: 'listClients', status: 200, run: () => as('GET', '/api/v1/clients?limit=2') },
+    { operationId: 'listClients', status: 400, run: () => as('GET', '/api/v1/clients?limit=0') },
+    ...common('listClients', 'GET', '/api/v1/clients', undefined, stacksOnly),
+
+    ...(['', '/export', '/quotas'] as const).flatMap((suffix): Scenario[] => {
+      const operationId = { '': 'getClient', '/export': 'exportClient', '/quotas': 'getClientQuotas' }[suffix];
+      return [
+        { operationId, status: 200, run: () => as('GET', `/api/v1/clients/${busy.stack.client.id}${suffix}`) },
+        { operationId, status: 400, run: () => as('GET', `/api/v1/clients/0${suffix}`) },
+        { operationId, status: 404, run: () => as('GET', `/api/v1/clients/999999${suffix}`) },
+        { operationId, status: 410, run: () => as('GET', `/api/v1/clients/${erased.stack.client.id}${suffix}`) },
+        ...common(operationId, 'GET', `/api/v1/clients/${busy.stack.client.id}${suffix}`, undefined, stacksOnly),
+      ];
+    }),
+
+    { operationId: 'updateClient', status: 200, run: () => as('PATCH', `/api/v1/clients/${busy.stack.client.id}`, { body: { nom: 'Dupont' } }) },
+    { operationId: 'updateClient', status: 400, run: () => as('PATCH', '/api/v1/clients/abc', { body: { nom: 'Dupont' } }) },
+    { operationId: 'updateClient', status: 404, run: () => as('PATCH', '/api/v1/clients/999999', { body: { nom: 'Dupont' } }) },
+    { operationId: 'updateClient', status: 409, run: () => as('PATCH', `/api/v1/clients/${busy.stack.client.id}`, { body: { email: taken.email } }) },
+    { operationId: 'updateClient', status: 410, run: () => as('PATCH', `/api/v1/clients/${erased.stack.client.id}`, { body: { nom: 'Dupont' } }) },
+    { operationId: 'updateClient', status: 413, run: () => as('PATCH', `/api/v1/clients/${busy.stack.client.id}`, { body: { nom: 'x'.repeat(70_000) } }) },
+    { operationId: 'updateClient', status: 415, run: () => as('PATCH', `/api/v1/clients/${busy.stack.client.id}`, { body: 'nom=Dupont', headers: text }) },
+    { operationId: 'updateClient', status: 422, run: () => as('PATCH', `/api/v1/clients/${busy.stack.client.id}`, { body: { telephone: '12' } }) },
+    ...common('updateClient', 'PATCH', `/api/v1/clients/${busy.stack.client.id}`, { nom: 'Dupont' }),
+
+    { operationId: 'eraseClient', status: 200, run: () => as('DELETE', `/api/v1/clients/${erased.stack.client.id}`) },
+    { operationId: 'eraseClient', status: 202, run: () => as('DELETE', `/api/v1/clients/${ready.stack.client.id}`) },
+    { operationId: 'eraseClient', status: 400, run: () => as('DELETE', '/api/v1/clients/-1') },
+    { operationId: 'eraseClient', status: 404, run: () => as('DELETE', '/api/v1/clients/999999') },
+    { operationId: 'eraseClient', status: 409, run: () => as('DELETE', `/api/v1/clients/${busy.stack.client.id}`) },
+    ...common('eraseClient', 'DELETE', '/api/v1/clients/999999'),
+
+    { operationId: 'updateSubscription', status: 200, run: () => as('PATCH', `/api/v1/subscriptions/${busySubscription}`, { body: { extendTrialDays: 5 } }) },
+    { operationId: 'updateSubscription', status: 400, run: () => as('PATCH', '/api/v1/subscriptions/abc', { body: { plan: 'pro' } }) },
+    { operationId: 'updateSubscription', status: 404, run: () => as('PATCH', '/api/v1/subscriptions/999999', { body: { plan: 'pro' } }) },
+    { operationId: 'updateSubscription', status: 409, run: () => as('PATCH', `/api/v1/subscriptions/${busySubscription}`, { body: { plan: 'starter' } }) },
+    { operationId: 'updateSubscription', status: 410, run: () => as('PATCH', `/api/v1/subscriptions/${erasedSubscription}`, { body: { plan: 'pro' } }) },
+    { operationId: 'updateSubscription', status: 413, run: () => as('PATCH', `/api/v1/subscriptions/${busySubscription}`, { body: { plan: 'x'.repeat(70_000) } }) },
+    { operationId: 'updateSubscription', status: 415, run: () => as('PATCH', `/api/v1/subscriptions/${busySubscription}`, { body: 'plan=pro', headers: text }) },
+    { operationId: 'updateSubscription', status: 422, run: () => as('PATCH', `/api/v1/subscriptions/${busySubscription}`, { body: { plan: 'pro', status: 'cancelled' } }) },
+    ...common('updateSubscription', 'PATCH', `/api/v1/subscriptions/${busySubscription}`, { plan: 'pro' }),
 
     { operationId: 'legacyCreateStack', status: 202, run: () => as('POST', '/api/stacks/create', { body: { client_name: 'Ancienne Maçonnerie', email: 'contact@ancienne-maconnerie.fr', plan: 'essai' } }) },
     { operationId: 'legacyCreateStack', status: 400, run: () => as('POST', '/api/stacks/create', { body: '{"client_name":', headers: { 'content-type': 'application/json' } }) },
