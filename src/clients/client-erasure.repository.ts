@@ -40,9 +40,10 @@ export async function anonymiseClient(ex: Executor, a: Anonymisation): Promise<v
   const statements: SQL[] = [
     sql`update clients set nom = '', prenom = '', entreprise = ${a.placeholderCompany}, email = ${placeholder}, telephone = '', erased_at = ${a.at}
       where id = ${a.clientId}`,
-    // The consent's time stays (the contract's proof), not the address it came from. The service ends with the client.
+    // The consent's time stays (the contract's proof), not the address it came from. The service ends with the client;
+    // a trial that had expired stays `expired` (the accounting record says how it ended).
     sql`update subscriptions set consent_ip = '0.0.0.0',
-        status = case when ended_at is null then 'cancelled' else status end, ended_at = coalesce(ended_at, ${a.at})
+        status = case when ended_at is null and status not in ('expired', 'cancelled') then 'cancelled' else status end, ended_at = coalesce(ended_at, ${a.at})
       where client_id = ${a.clientId}`,
     sql`update contact_messages set nom = '', email = ${placeholder}, entreprise = null, telephone = null, message = '', ip = '0.0.0.0'
       where email ~* ${exact}`,

@@ -87,3 +87,21 @@ export async function knownAddresses(ex: Executor, client: Pick<ClientRow, 'id' 
   const addresses = new Map([client.email, ...rows.map((row) => row.email)].map((email) => [email.toLowerCase(), email]));
   return [...addresses.values()];
 }
+
+/**
+ * Clients, not erased, with nothing going on since `before`: no subscription under way (trialing, active, past due
+ * or suspended), no instance left, their last subscription started, ended and its trial over before `before`, and no
+ * contact message from their address since. At most `limit`, oldest first.
+ */
+export async function listDormantClients(ex: Executor, before: Date, limit: number): Promise<number[]> {
+  const rows = await ex.select({ id: clients.id }).from(clients).where(and(
+    isNull(clients.erasedAt),
+    sql`${clients.createdAt} < ${before}`,
+    sql`not exists (select 1 from ${subscriptions} s where s.client_id = ${clients.id}
+      and (s.status not in ('cancelled', 'expired') or greatest(s.started_at, s.trial_ends_at, s.ended_at) >= ${before}))`,
+    sql`not exists (select 1 from ${stacks} k where k.client_id = ${clients.id}
+      and k.desired_state <> 'deleted' and k.observed_state not in ('deleted', 'failed'))`,
+    sql`not exists (select 1 from contact_messages m where lower(m.email) = lower(${clients.email}) and m.created_at >= ${before})`,
+  )).orderBy(asc(clients.id)).limit(limit);
+  return rows.map((r) => r.id);
+}

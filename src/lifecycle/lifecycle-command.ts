@@ -53,7 +53,9 @@ export function prepareLifecycleCommand(
       print(t('lifecycle.cli.at', { at: format.dateTime(at) }));
       print(t('lifecycle.cli.summary', {
         reminders: outcome.reminders.length, expired: outcome.expired.length, suspensions: outcome.suspensions.length,
-        notices: outcome.notices.length, deletions: outcome.deletions.length, pending: outcome.pending.length, failures: outcome.failures,
+        notices: outcome.notices.length, deletions: outcome.deletions.length, pending: outcome.pending.length,
+        erased: outcome.erased.length, contactMessages: outcome.purged.contactMessages, sinkMessages: outcome.purged.sinkMessages,
+        failures: outcome.failures,
       }));
       if (outcome.nextDueAt) print(t('lifecycle.cli.next', { at: format.dateTime(outcome.nextDueAt) }));
       return outcome.failures > 0 ? 1 : 0;

@@ -16,6 +16,7 @@ import type { Db } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Queue } from '../jobs/queue.ts';
 import type { QueueEmail } from '../mail/outbox.ts';
+import { createDataRetention } from './data-retention.ts';
 import { createGracePeriod } from './grace-period.ts';
 import { countLiveStacks, expireTrial, findEmails, listEndedTrialIds, listTrialsEnding, nextTrialEnd, tryLifecycleLock } from './lifecycle.repository.ts';
 import type { Attempt, LifecycleOutcome, LifecycleReport, LifecycleSettings } from './lifecycle.types.ts';
@@ -38,6 +39,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
   const { pool, db, log, settings } = deps;
   const links = { pricingUrl: `${settings.publicUrl}/tarifs`, contactUrl: `${settings.publicUrl}/contact` };
   const grace = createGracePeriod({ ...deps, links });
+  const retention = createDataRetention(deps);
 
   /** One run at a time across processes: `busy` when another holds the lock. */
   async function runLifecycle(now: Date): Promise<LifecycleOutcome> {
@@ -53,7 +55,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
   async function run(now: Date): Promise<LifecycleReport> {
     const report: LifecycleReport = {
       status: 'done', at: now, today: parisDate(now), reminders: [], expired: [], suspensions: [], notices: [], deletions: [],
-      pending: [], failures: 0, nextDueAt: null,
+      pending: [], erased: [], purged: { contactMessages: 0, sinkMessages: 0 }, failures: 0, nextDueAt: null,
     };
     const attempt = async (what: string, context: Record<string, unknown>, action: () => Promise<void>) => {
       try {
@@ -71,15 +73,17 @@ export function createLifecycleService(deps: LifecycleDeps) {
     }
     const dues = await grace.run(now, report, calendarOpen, attempt);
     if (calendarOpen) await sendReminders(now, report, attempt);
+    await retention.run(now, report, attempt);
 
     const candidates = [await nextTrialEnd(db, now), ...dues].filter((d): d is Date => d !== undefined && d > now);
     report.nextDueAt = candidates.length ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
-    const { reminders, expired, suspensions, notices, deletions, pending, failures } = report;
-    if (reminders.length + expired.length + suspensions.length + notices.length + deletions.length + pending.length + failures > 0) {
-      log.info({
-        today: report.today, reminders: reminders.length, expired: expired.length, suspensions: suspensions.length,
-        notices: notices.length, deletions: deletions.length, pending: pending.length, failures,
-      }, 'trial lifecycle run');
+    const { reminders, expired, suspensions, notices, deletions, pending, erased, purged, failures } = report;
+    const counts = {
+      reminders: reminders.length, expired: expired.length, suspensions: suspensions.length, notices: notices.length,
+      deletions: deletions.length, pending: pending.length, erased: erased.length, ...purged, failures,
+    };
+    if (Object.values(counts).some((n) => n > 0)) {
+      log.info({ today: report.today, ...counts }, 'trial lifecycle run');
     }
     return report;
   }

@@ -28,6 +28,10 @@ export interface LifecycleReport {
   deletions: number[];
   /** What could not be done yet and will be tried again (a stack busy with another deployment, a notice not sent). */
   pending: { subscriptionId: number; reason: string }[];
+  /** Clients erased because nothing happened for the retention period (data-retention.ts). */
+  erased: number[];
+  /** Rows deleted at the end of their retention period. */
+  purged: { contactMessages: number; sinkMessages: number };
   /** Actions that failed (logged); the next run tries them again. */
   failures: number;
   /** The next instant something falls due (a trial's end, a deletion), for an extra run between daily ones. */

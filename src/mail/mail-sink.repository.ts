@@ -32,3 +32,9 @@ export async function listSinkMessagesPage(ex: Executor, options: { before?: num
     .where(options.before === undefined ? undefined : lt(mailSinkMessages.id, options.before))
     .orderBy(desc(mailSinkMessages.id)).limit(options.limit);
 }
+
+/** Deletes what the embedded SMTP server received before `before`; returns how many. */
+export async function deleteSinkMessagesBefore(ex: Executor, before: Date): Promise<number> {
+  const rows = await ex.delete(mailSinkMessages).where(lt(mailSinkMessages.receivedAt, before)).returning({ id: mailSinkMessages.id });
+  return rows.length;
+}

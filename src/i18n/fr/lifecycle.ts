@@ -52,6 +52,6 @@ export const lifecycle = {
   'lifecycle.cli.future': 'Refusé\u00a0: le {date} est dans le futur. Les essais seraient expirés et les instances supprimées avant l’heure. Ajoutez --force sur une plateforme de démonstration seulement.',
   'lifecycle.cli.busy': 'Une exécution du cycle de vie est déjà en cours sur cette plateforme\u00a0: réessayez dans un instant.',
   'lifecycle.cli.at': 'Cycle de vie des essais au {at} (heure de Paris)\u00a0:',
-  'lifecycle.cli.summary': '  rappels {reminders}, essais expirés {expired}, suspensions demandées {suspensions}, avis de suppression {notices}, suppressions demandées {deletions}, en attente {pending}, échecs {failures}',
+  'lifecycle.cli.summary': '  rappels {reminders}, essais expirés {expired}, suspensions demandées {suspensions}, avis de suppression {notices}, suppressions demandées {deletions}, en attente {pending}, clients effacés (fin de conservation) {erased}, messages de contact supprimés {contactMessages}, e-mails de la boîte SMTP embarquée supprimés {sinkMessages}, échecs {failures}',
   'lifecycle.cli.next': '  prochaine échéance\u00a0: {at}',
 } as const;

@@ -59,7 +59,7 @@ test('lifecycle run --date runs as on that day at LIFECYCLE_RUN_AT and prints wh
   assert.equal(await command(h.databaseUrl, database), 0);
   assert.deepEqual(lines, [
     'Cycle de vie des essais au 23/03/2027 07:00:00 (heure de Paris)\u00a0:',
-    '  rappels 1, essais expirés 0, suspensions demandées 0, avis de suppression 0, suppressions demandées 0, en attente 0, échecs 0',
+    '  rappels 1, essais expirés 0, suspensions demandées 0, avis de suppression 0, suppressions demandées 0, en attente 0, clients effacés (fin de conservation) 0, messages de contact supprimés 0, e-mails de la boîte SMTP embarquée supprimés 0, échecs 0',
     '  prochaine échéance\u00a0: 30/03/2027 14:23:00',
   ]);
   assert.deepEqual((await h.emails(trial.clientId)).map((e) => e.dedupe_key), [`trial-reminder:7:subscription:${trial.subscriptionId}:2027-03-30T12:23:00.000Z`]);
