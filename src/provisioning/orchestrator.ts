@@ -42,6 +42,11 @@ export interface Orchestrator {
    * to the spec) instead of failing, so a retried or resumed deployment never creates a second one.
    */
   deploy(spec: StackSpec): Promise<{ externalId: string }>;
+  /**
+   * Port mode: whether something outside the platform listens on the port (an orphaned process, another service),
+   * so that reserve passes it over. Optional: a driver that cannot tell leaves it out.
+   */
+  portInUse?(environment: string, port: number): Promise<boolean>;
   /** Replaces the stack's definition (full variables) and restarts it. */
   update(spec: StackSpec): Promise<void>;
   inspect(environment: string, name: string): Promise<StackStatus>;

@@ -421,6 +421,9 @@ export function createLocalOrchestrator(options: LocalOrchestratorOptions): Loca
 
     environments: () => [LOCAL_ENVIRONMENT],
 
+    // A port our own stacks use is never offered (the allocation table): a listener is someone else's.
+    portInUse: async (_environment, port) => !(await isPortFree(port, appHost).catch(() => true)),
+
     deploy(spec) {
       return withLock(spec.name, async () => {
         await prepare(spec);

@@ -18,7 +18,7 @@ export const reserve: Step = {
       await updateStack(deps.db, stack.id, { environment, port: null, url: template.replaceAll('{name}', stack.name) });
       return 'succeeded';
     }
-    const port = await allocatePort(deps.db, environment, stack.id, deps.settings.portRange);
+    const port = await allocateUsablePort(deps, environment, stack.id);
     if (port === null) throw new OrchestratorError(`no free port left in ${deps.settings.portRange.min}-${deps.settings.portRange.max} on environment ${environment}`, { transient: false });
     await updateStack(deps.db, stack.id, { environment, port, url: `http://${deps.settings.tenantHost}:${port}` });
     return 'succeeded';
@@ -28,6 +28,27 @@ export const reserve: Step = {
     await updateStack(deps.db, stack.id, { port: null, url: null });
   },
 };
+
+/** Busy ports passed over before reserve keeps one anyway. */
+const BUSY_PORTS_SKIPPED = 10;
+
+/**
+ * A port nobody listens on: one held by a process outside the platform (an orphan of a crashed platform, another
+ * service) is passed over, or every deployment given it would fail. When every port tried is busy, the lowest is
+ * kept: the deploy step waits for it (often a process on its way out).
+ */
+async function allocateUsablePort(deps: ProvisioningDeps, environment: string, stackId: number): Promise<number | null> {
+  const { orchestrator, db, settings } = deps;
+  const busy: number[] = [];
+  while (busy.length < BUSY_PORTS_SKIPPED) {
+    const port = await allocatePort(db, environment, stackId, settings.portRange, busy);
+    if (port === null) break;
+    if (!orchestrator.portInUse || !(await orchestrator.portInUse(environment, port))) return port;
+    busy.push(port);
+    await releasePort(db, stackId);
+  }
+  return allocatePort(db, environment, stackId, settings.portRange);
+}
 
 /**
  * The environment the stack already holds a port in (a run interrupted after the allocation), otherwise the

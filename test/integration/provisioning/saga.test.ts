@@ -162,6 +162,28 @@ test('a port held for a moment by another process delays the deployment instead 
   await waitForState(platform, ['succeeded']);
 });
 
+test('a port held for good by another process is passed over: the instance takes the next one, at once', async (t) => {
+  // Two consecutive ports, the first held by a foreign listener for the whole test.
+  let port = 0;
+  let blocker: net.Server | undefined;
+  while (!blocker) {
+    port = await freePort();
+    const next = net.createServer().listen(port + 1, '127.0.0.1');
+    const nextFree = await new Promise<boolean>((r) => next.once('listening', () => r(true)).once('error', () => r(false)));
+    await new Promise((r) => next.close(r));
+    if (nextFree) blocker = net.createServer().listen(port, '127.0.0.1');
+  }
+  await new Promise((r) => blocker.once('listening', r));
+  t.after(() => blocker.close());
+  const platform = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0', TENANT_PORT_RANGE: `${port}-${port + 1}` }, { web: true, worker: true });
+  await signup(platform);
+  await waitForState(platform, ['succeeded']);
+  const { rows: [stack] } = await platform.sql.query('select port from stacks');
+  assert.equal(stack.port, port + 1);
+  const { rows: retries } = await platform.sql.query(`select 1 from deployment_events where code = 'deployment.event.retrying'`);
+  assert.equal(retries.length, 0, 'no retry: the busy port was never tried');
+});
+
 test('a new platform database never adopts the tenant database of a previous one with the same stack name', async (t) => {
   const first = await startTestPlatform(t, { SIGNUP_RATE_LIMIT: '0' }, { web: true, worker: true });
   await signup(first);
