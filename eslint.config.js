@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'scripts/**', 'test/**', 'src/cli.ts', 'src/cli/**', 'tenant/main.ts'],
+    files: ['bench/**', 'scripts/**', 'test/**', 'src/cli.ts', 'src/cli/**', 'tenant/main.js'],
     rules: { 'no-console': 'off' },
   },
 );

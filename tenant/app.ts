@@ -1,4 +1,4 @@
-// The demo ERP as a Fastify instance. Never listens: main.ts does, tests use inject() or port 0.
+// The demo ERP as a Fastify instance. Never listens: main.js (through start.ts) does, tests use inject() or port 0.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';

@@ -1,4 +1,4 @@
-// The demo ERP's process (loaded by main.ts once the compile cache is on): parse the configuration,
+// The demo ERP's process (loaded by main.js once the compile cache is on): parse the configuration,
 // listen first, then prepare the database, so the platform sees the process answer as early as possible.
 import module from 'node:module';
 import { buildTenantApp } from './app.ts';

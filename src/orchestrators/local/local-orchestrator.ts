@@ -1,5 +1,5 @@
 // The local orchestrator (DESIGN §3, §7): each tenant stack is a supervised child process of the demo ERP
-// (`tenant/main.ts`) listening on its own port, with its own PostgreSQL role and database on the platform's
+// (`tenant/main.js`) listening on its own port, with its own PostgreSQL role and database on the platform's
 // server. See docs/decisions/0006-local-orchestrator.md.
 //
 // What survives this process: the role and database (PostgreSQL), `<dataDir>/tenants/<name>/` (log files and
@@ -26,7 +26,7 @@ export interface LocalOrchestratorOptions {
   databaseUrl: string;
   /** Tenant files go under `<dataDir>/tenants/<name>/`. */
   dataDir: string;
-  /** The demo ERP's entry point; default `<repo>/tenant/main.ts`. */
+  /** The demo ERP's entry point; default `<repo>/tenant/main.js`. */
   tenantEntry?: string;
   log: Logger;
   /** Delay before restarting a crashed tenant: doubles from initialMs up to maxMs (default 500 ms → 30 s). */
@@ -59,7 +59,7 @@ export interface LocalOrchestrator extends Orchestrator {
 export const LOCAL_ENVIRONMENT = 'local';
 /** Set in every tenant's environment: identifies its process as this stack's in /proc/<pid>/environ. */
 export const STACK_MARKER_VARIABLE = 'ERPBTP_LOCAL_STACK';
-const DEFAULT_ENTRY = fileURLToPath(new URL('../../../tenant/main.ts', import.meta.url));
+const DEFAULT_ENTRY = fileURLToPath(new URL('../../../tenant/main.js', import.meta.url));
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STARTING_MS = 1_000;

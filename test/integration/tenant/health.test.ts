@@ -58,6 +58,6 @@ describe('tenant health', () => {
     assert.match(css.headers['content-type'] as string, /text\/css/);
     assert.equal((await tenant.app.inject({ method: 'GET', url: '/assets/tenant.css' })).statusCode, 200);
     assert.equal((await tenant.app.inject({ method: 'GET', url: '/assets/favicon.svg' })).statusCode, 200);
-    assert.equal((await tenant.app.inject({ method: 'GET', url: '/assets/../main.ts' })).statusCode, 404);
+    assert.equal((await tenant.app.inject({ method: 'GET', url: '/assets/../main.js' })).statusCode, 404);
   });
 });

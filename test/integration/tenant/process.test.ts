@@ -1,4 +1,4 @@
-// The demo ERP as the orchestrators run it: `node tenant/main.ts` with the environment only.
+// The demo ERP as the orchestrators run it: `node tenant/main.js` with the environment only.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tenantEnv, testDatabase } from './helpers.ts';
 
-const ENTRY = fileURLToPath(new URL('../../../tenant/main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../tenant/main.js', import.meta.url));
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');

@@ -11,7 +11,7 @@ import { OrchestratorError } from '../../../../src/provisioning/orchestrator.ts'
 import { adminQuery, freePort, harness, health, stackSpec, tenantPids, uniqueName, waitFor, waitHealthy } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/platform.ts', import.meta.url));
-const TENANT_MAIN = fileURLToPath(new URL('../../../../tenant/main.ts', import.meta.url));
+const TENANT_MAIN = fileURLToPath(new URL('../../../../tenant/main.js', import.meta.url));
 // Never restarts within a test: the first instance must not fight the second one over the stack.
 const NO_RESTART = { restartBackoff: { initialMs: 3_600_000, maxMs: 3_600_000 } };
 
@@ -94,7 +94,7 @@ test('a platform killed with SIGKILL leaves no second process once the next one 
     // The instance notices its supervisor is gone and exits by itself.
     await waitFor('the orphan to exit on IPC disconnect', () => tenantPids(name).length === 0, 10_000);
   } else {
-    t.diagnostic('tenant/main.ts does not exit on IPC disconnect yet: relying on the pid file');
+    t.diagnostic('tenant/main.js does not exit on IPC disconnect yet: relying on the pid file');
   }
 
   const next = h.another();
