@@ -8,7 +8,9 @@ import pg from 'pg';
 import { percentile, startBenchPlatform } from './lib/platform.ts';
 
 const count = Number(process.argv[2] ?? 20);
-const platform = await startBenchPlatform({ SIGNUP_RATE_LIMIT: '0', PROVISIONING_CONCURRENCY: process.env.PROVISIONING_CONCURRENCY ?? '4' }, { web: true, worker: true });
+// The platform's default concurrency, unless PROVISIONING_CONCURRENCY is set to compare another.
+const concurrency: Record<string, string> = process.env.PROVISIONING_CONCURRENCY ? { PROVISIONING_CONCURRENCY: process.env.PROVISIONING_CONCURRENCY } : {};
+const platform = await startBenchPlatform({ SIGNUP_RATE_LIMIT: '0', ...concurrency }, { web: true, worker: true });
 const sql = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
 let n = 0;
 

@@ -1,5 +1,6 @@
 // Runs the web role in its own process (`erpbtp web`) on a fresh embedded PostgreSQL, so the
-// load generator in the benchmark's process does not share the server's event loop.
+// load generator in the benchmark's process does not share the server's event loop. On DATABASE_URL if set (or
+// `options.databaseUrl`: a database of the benchmark's own), migrated before the process starts.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,11 +9,12 @@ import pino from 'pino';
 import { openDatabase, runMigrations } from '../../src/db/database.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 
-export async function startWebProcess(env: Record<string, string> = {}) {
+export async function startWebProcess(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-bench-'));
   const log = pino({ level: 'warn' });
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ directory: dataDir, log });
-  const databaseUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const external = options.databaseUrl ?? process.env.DATABASE_URL;
+  const embedded = external ? undefined : await startEmbeddedPostgres({ directory: dataDir, log });
+  const databaseUrl = external ?? embedded!.url;
   const database = openDatabase(databaseUrl, { max: 2 });
   await runMigrations(database.pool, log);
   await database.close();
@@ -28,6 +30,8 @@ export async function startWebProcess(env: Record<string, string> = {}) {
   }
   return {
     url,
+    /** The web process's database, for seeding it or reading what it wrote. */
+    databaseUrl,
     pid: web.pid!,
     rssMb: async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${web.pid}/status`, 'utf8'))![1]) / 1024,
     stop: async () => {

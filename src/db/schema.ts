@@ -26,6 +26,8 @@ export const clients = pgTable('clients', {
   index('clients_created_at_id_idx').on(t.createdAt, t.id),
   index('clients_entreprise_id_idx').on(sql`lower(${t.entreprise})`, t.id),
   index('clients_search_trgm_idx').using('gin', sql`lower(${t.entreprise} || ' ' || ${t.prenom} || ' ' || ${t.nom} || ' ' || ${t.email}) gin_trgm_ops`),
+  // The REST API's stack search, in the company name alone (GET /api/v1/stacks?search=, stacks-api.repository.ts).
+  index('clients_entreprise_trgm_idx').using('gin', sql`lower(${t.entreprise}) gin_trgm_ops`),
 ]);
 
 export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'suspended', 'cancelled', 'expired'] as const;

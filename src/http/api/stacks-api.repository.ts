@@ -2,6 +2,7 @@
 // pages of them under filters (keyset on the id: stable, never OFFSET), and their live details.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { union } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { Db, Executor } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
@@ -45,15 +46,33 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A run of three letters or digits: the search has trigrams, so the trigram indexes can find its matches. */
+const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u;
+
 export function listStacks(ex: Executor, filters: StackFilters, afterId: number, limit: number): Promise<StackRecord[]> {
   const where: SQL[] = [gt(stacks.id, afterId)];
   if (filters.status) where.push(eq(stacks.observedState, filters.status));
   if (filters.plan) where.push(eq(subscriptions.plan, filters.plan));
-  if (filters.search) {
-    const pattern = likePattern(filters.search);
-    where.push(or(sql`${stacks.name} like ${pattern}`, sql`lower(${clients.entreprise}) like ${pattern}`)!);
+  if (!filters.search) return selectStacks(ex, and(...where), limit);
+  const pattern = likePattern(filters.search);
+  const inName = sql`${stacks.name} like ${pattern}`;
+  const inCompany = sql`lower(${clients.entreprise}) like ${pattern}`;
+  if (!HAS_TRIGRAM.test(filters.search)) {
+    // One or two characters: no index can find them, and they match often: the first page comes soonest from one walk
+    // in id order that tests both fields.
+    where.push(or(inName, inCompany)!);
+    return selectStacks(ex, and(...where), limit);
   }
-  return selectStacks(ex, and(...where), limit);
+  // The page is among the first `limit` matches by stack name and the first `limit` matches by company: each half has
+  // its own plan (the trigram index of stacks.name, or of clients' company, when matches are rare; else a walk in id
+  // order that stops early), instead of an OR across two tables that no index serves.
+  const firstMatches = (match: SQL) => {
+    const query = ex.select({ id: stacks.id }).from(stacks);
+    const joined = filters.plan ? query.innerJoin(subscriptions, and(eq(subscriptions.clientId, stacks.clientId), isNull(subscriptions.endedAt))) : query;
+    return joined.where(and(...where, match)).orderBy(asc(stacks.id)).limit(limit);
+  };
+  const companies = ex.select({ id: clients.id }).from(clients).where(inCompany);
+  return selectStacks(ex, inArray(stacks.id, union(firstMatches(inName), firstMatches(inArray(stacks.clientId, companies)))), limit);
 }
 
 export async function latestRecordedHealthCheck(ex: Executor, stackId: number) {
