@@ -1,7 +1,8 @@
 // Full-page screenshots of the product, at 360 px (phone) and 1280 px (laptop), for people to look at:
 // every public page, the trial form with errors, the tracking page while an instance is being created
 // and once it is ready, the welcome e-mail, the demo ERP (login, forced password change, dashboard, chantiers),
-// and every page of the admin dashboard at 768 px (tablet) and 1280 px.
+// and every page of the admin dashboard at 768 px (tablet) and 1280 px, then a client erased (RGPD) through the REST
+// API: the list with erased clients shown, and its page once its instance is deleted.
 // Starts the whole platform (web + worker) on a fresh embedded PostgreSQL in a temporary directory,
 // whatever DATABASE_URL says, and writes docs/screenshots/<name>-<width>.png.
 // Usage: npm run screenshots [-- --out <dir>]
@@ -15,7 +16,10 @@ import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
+import { createApiKeysService } from '../src/api-keys/api-keys.service.ts';
+import { SYSTEM_ACTOR } from '../src/audit/actor.ts';
 import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { startPlatform } from '../src/platform.ts';
 import { launchBrowser, newPage } from '../test/helpers/browser.ts';
 
@@ -237,6 +241,48 @@ async function adminPages(browser: Browser, base: string, width: number, setupUr
   }
 }
 
+/** Erases a client as a billing system would (DELETE /api/v1/clients/{id}) and waits for its instance's deletion. */
+async function eraseClient(base: string, company: string): Promise<number> {
+  const database = openDatabase(platform.databaseUrl, { max: 1 });
+  try {
+    const { rows: [client] } = await database.pool.query<{ id: number }>('select id from clients where entreprise = $1', [company]);
+    if (!client) throw new Error(`no client « ${company} » to erase`);
+    const created = await createApiKeysService({ db: database.db, now: () => new Date() }).create(SYSTEM_ACTOR, { name: 'Captures d’écran', scopes: ['clients:write'], expiresAt: null });
+    if (created.status !== 'created') throw new Error(`API key not created: ${created.problems.join(', ')}`);
+    const response = await fetch(`${base}/api/v1/clients/${client.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${created.key}` } });
+    if (response.status !== 202 && response.status !== 200) throw new Error(`erasure refused: ${response.status} ${await response.text()}`);
+    for (let i = 0; i < READY_TIMEOUT_MS / 250; i++) {
+      const { rows } = await database.pool.query(`select 1 from deployments d join stacks s on s.id = d.stack_id
+        where s.client_id = $1 and d.state in ('queued', 'running', 'compensating')`, [client.id]);
+      if (rows.length === 0) return Number(client.id);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('the erased client’s instance is still being deleted');
+  } finally {
+    await database.close();
+  }
+}
+
+/** The erased client in the list (erased clients shown with the others) and its read-only page. */
+async function erasedClientPages(browser: Browser, base: string, width: number, clientId: number): Promise<void> {
+  const page = await newPage(browser, { width, timeoutMs: 20_000 });
+  watch(page);
+  try {
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Adresse e-mail').fill(config.adminEmails[0]!);
+    await page.getByLabel('Mot de passe').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Vue d’ensemble' }).waitFor();
+    await page.goto(`${base}/admin/clients?rgpd=tous`);
+    await shoot(page, 'admin-clients-effaces');
+    await page.goto(`${base}/admin/clients/${clientId}`);
+    await page.locator('.erasure-banner').waitFor();
+    await shoot(page, 'admin-client-efface');
+  } finally {
+    await page.close();
+  }
+}
+
 const started = Date.now();
 await mkdir(OUT, { recursive: true });
 // Only our own images are replaced: files of other names stay.
@@ -267,6 +313,9 @@ try {
     console.log(`Admin dashboard at ${width} px`);
     await adminPages(browser, platform.url!, width, n === 0 ? platform.adminSetupUrl : undefined);
   }
+  console.log('Erased client (RGPD) in the admin dashboard');
+  const erasedId = await eraseClient(platform.url!, 'Charpente Martin & Fils');
+  for (const width of ADMIN_WIDTHS) await erasedClientPages(browser, platform.url!, width, erasedId);
 } catch (err) {
   failed = true;
   console.error(err);

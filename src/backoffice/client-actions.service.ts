@@ -1,7 +1,9 @@
 // What staff do from a client's page. Each action checks the role first, writes its audit entry
-// with the change, and says what happened in words the page can show.
+// with the change, and says what happened in words the page can show. Nothing acts on a client whose personal data
+// was erased (RGPD): each action throws a ConflictError `client-erased` (clients/erased-client.ts) and changes nothing.
 import type { Actor } from '../audit/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { refuseErasedClient } from '../clients/erased-client.ts';
 import type { Db } from '../db/database.ts';
 import type { StackRow } from '../provisioning/stacks.repository.ts';
 import { requestStackOperation, type RequestOutcome, type StackOperation } from '../provisioning/stack-operations.ts';
@@ -41,15 +43,21 @@ export function createClientActions(deps: ClientActionsDeps) {
     return (await getClientRecord(deps.db, clientId))?.stack;
   }
 
-  /** Queues the operation on the client's stack, audited in the same transaction. */
+  /**
+   * Queues the operation on the client's stack, audited in the same transaction, which checks again, the client's row
+   * locked, that no erasure came in between (it would roll the operation back).
+   */
   async function operateStack(actor: Actor, clientId: number, stack: StackRow, kind: StackOperation): Promise<ActionResult> {
-    const outcome = await requestStackOperation(deps.pool, deps.queue, stack.id, kind, (tx, deploymentId) =>
-      recordAudit(tx, actor, { action: `stack.${kind}Requested`, target: { type: 'stack', id: stack.name }, clientId, details: { deployment: deploymentId } }));
+    const outcome = await requestStackOperation(deps.pool, deps.queue, stack.id, kind, async (tx, deploymentId) => {
+      await refuseErasedClient(tx, clientId, { lock: true });
+      await recordAudit(tx, actor, { action: `stack.${kind}Requested`, target: { type: 'stack', id: stack.name }, clientId, details: { deployment: deploymentId } });
+    });
     return describeOutcome(outcome, OPERATION_NOTICE[kind]);
   }
 
   async function operate(actor: Actor, clientId: number, kind: 'suspend' | 'resume' | 'redeploy'): Promise<ActionResult> {
     requirePermission(actor, 'instances:operate');
+    await refuseErasedClient(deps.db, clientId);
     const stack = await stackOf(clientId);
     if (!stack) return { ok: false, error: 'noInstance' };
     return operateStack(actor, clientId, stack, kind);
@@ -58,6 +66,7 @@ export function createClientActions(deps: ClientActionsDeps) {
   /** Deleting an instance destroys its data: the person types the instance's name to confirm. */
   async function remove(actor: Actor, clientId: number, confirmation: string): Promise<ActionResult> {
     requirePermission(actor, 'subscriptions:manage');
+    await refuseErasedClient(deps.db, clientId);
     const stack = await stackOf(clientId);
     if (!stack) return { ok: false, error: 'noInstance' };
     if (confirmation.trim() !== stack.name) return { ok: false, error: 'confirmationMismatch', params: { name: stack.name } };
@@ -94,6 +103,7 @@ export function createClientActions(deps: ClientActionsDeps) {
   /** The instance's initial credentials, for the person who asked again for their own password; audited either way. */
   async function revealCredentials(actor: StaffActor, clientId: number, password: string): Promise<RevealedCredentials | 'wrong-password' | 'none'> {
     requirePermission(actor, 'credentials:reveal');
+    await refuseErasedClient(deps.db, clientId);
     const record = await getClientRecord(deps.db, clientId);
     if (!record?.stack || record.stack.observedState === 'deleted') return 'none';
     const target = { type: 'stack', id: record.stack.name };

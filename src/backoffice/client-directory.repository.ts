@@ -2,6 +2,7 @@
 // (never OFFSET: page 2,000 costs what page 1 costs). Each order is one or more segments; each segment is read
 // from its own index in its own order, with the position as a row comparison on that index's columns. How the
 // filters are applied depends on how many clients match (see ClientMatches), which the service learns by counting.
+// Erased clients (RGPD) are left out unless asked for (see `ClientFilters.erased`).
 import { type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.ts';
@@ -17,6 +18,8 @@ export interface ClientFilters {
   plan?: string;
   status?: SubscriptionStatus;
   state?: StackObservedState;
+  /** Clients whose personal data was erased (RGPD): hidden by default; `only`: those alone; `include`: with the others. */
+  erased?: 'only' | 'include';
 }
 
 /** Where a row sits in its order: its segment, its sort key as text (exact to the microsecond), its id. */
@@ -40,6 +43,8 @@ export interface ClientRow {
   /** The client's stack, if any: its live one, else its latest (see `stackShown`). */
   stackName: string | null;
   stackState: StackObservedState | null;
+  /** When the client's personal data was erased (RGPD), if it was: the row is its anonymised record. */
+  erasedAt: Date | null;
   position: ClientPosition;
 }
 
@@ -60,6 +65,7 @@ const s2 = alias(subscriptions, 's2');
 const k = alias(stacks, 'k');
 const k1 = alias(stacks, 'k1');
 const kq = alias(stacks, 'kq');
+const ce = alias(clients, 'ce');
 
 const tableAs = (table: typeof clients | typeof subscriptions | typeof stacks, name: string): SQL => sql`${table} ${sql.identifier(name)}`;
 
@@ -159,6 +165,12 @@ export function escapeLike(text: string): string {
  */
 function searchBranches(search: ClientFilters['search'], matches: ClientMatches): (SQL | undefined)[] {
   if (!search) return [undefined];
+  // A client's number (« 42 », « n° 42 »): that client too, by its primary key (an erased client's record is found so).
+  const number = /^(?:n°\s*)?(\d{1,15})$/i.exec(search.text)?.[1];
+  return [...textBranches(search, matches), ...(number ? [sql`${c.id} = ${Number(number)}`] : [])];
+}
+
+function textBranches(search: NonNullable<ClientFilters['search']>, matches: ClientMatches): SQL[] {
   const escaped = escapeLike(search.text);
   if (search.mode === 'prefix') return [sql`${searchText} like lower(${`${escaped}%`}::text)`];
   const pattern = sql`lower(${`%${escaped}%`}::text)`;
@@ -191,6 +203,14 @@ function filterConditions(filters: ClientFilters, subscriptionJoined: boolean, h
     if (filters.plan !== undefined) conditions.push(sql`${s2.plan} = ${filters.plan}`);
     if (filters.status !== undefined) conditions.push(sql`${s2.status} = ${filters.status}`);
     where.push(set(sql`${c.id} in (select ${s2.clientId} from ${tableAs(subscriptions, 's2')} where ${sql.join(conditions, sql` and `)})`));
+  }
+  // Erased clients (RGPD): hidden unless asked for. An anti-join on the partial index `clients_erased_id_idx` (erased
+  // clients only, a few): the order's index is still read alone (index-only), the erased rows are probed only for the
+  // clients that pass the other filters, and PostgreSQL estimates it right (`erased_at is null` would fetch each row read).
+  const erasedRow = sql`select 1 from ${tableAs(clients, 'ce')} where ${ce.id} = ${c.id} and ${ce.erasedAt} is not null`;
+  if (filters.erased === undefined) where.push(sql`not exists (${erasedRow})`);
+  else if (filters.erased === 'only') {
+    where.push(hashed ? set(sql`${c.id} in (select ${ce.id} from ${tableAs(clients, 'ce')} where ${ce.erasedAt} is not null)`) : sql`exists (${erasedRow})`);
   }
   if (filters.state !== undefined) {
     // The instance's state is its live stack's, or « deleted » when it has none left (see `stackShown`).
@@ -255,7 +275,7 @@ const stackShown = sql`select ${k.name} as name, ${k.observedState} as observed_
   where ${k.clientId} = ${c.id} order by ${k.observedState} = 'deleted', ${k.id} desc limit 1`;
 
 // Drizzle's driver hands raw statements' timestamps over as text: read as milliseconds instead.
-const epochMs = (column: typeof c.createdAt | typeof s.trialEndsAt): SQL => sql`(extract(epoch from ${column}) * 1000)::float8`;
+const epochMs = (column: typeof c.createdAt | typeof c.erasedAt | typeof s.trialEndsAt): SQL => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
 interface RawRow extends Record<string, unknown> {
   seg: number;
@@ -271,6 +291,7 @@ interface RawRow extends Record<string, unknown> {
   trial_ends_ms: number | null;
   stack_name: string | null;
   stack_state: StackObservedState | null;
+  erased_ms: number | null;
 }
 
 /** Up to `limit` rows from the position in the asked direction, in that direction's order (backward: reversed). */
@@ -292,7 +313,7 @@ export async function listClientPage(ex: Executor, request: ClientPageRequest): 
     : sql`select * from (${sql.join(parts.map((part) => sql`(${part})`), sql` union `)}) p order by ${order} limit ${request.limit}`;
   const { rows } = await ex.execute<RawRow>(sql`select p.seg, p.key_text, ${c.id} as id, ${c.entreprise} as entreprise, ${c.prenom} as prenom,
       ${c.nom} as nom, ${c.email} as email, ${epochMs(c.createdAt)} as created_ms, ${s.plan} as plan, ${s.status} as status,
-      ${epochMs(s.trialEndsAt)} as trial_ends_ms, k.name as stack_name, k.observed_state as stack_state
+      ${epochMs(s.trialEndsAt)} as trial_ends_ms, k.name as stack_name, k.observed_state as stack_state, ${epochMs(c.erasedAt)} as erased_ms
     from (${page}) p
     join ${tableAs(clients, 'c')} on ${c.id} = p.id
     left join ${tableAs(subscriptions, 's')} on ${s.clientId} = ${c.id} and ${s.endedAt} is null
@@ -301,6 +322,7 @@ export async function listClientPage(ex: Executor, request: ClientPageRequest): 
   return rows.map((row) => ({
     id: row.id, entreprise: row.entreprise, prenom: row.prenom, nom: row.nom, email: row.email, createdAt: new Date(row.created_ms),
     plan: row.plan, status: row.status, trialEndsAt: row.trial_ends_ms === null ? null : new Date(row.trial_ends_ms), stackName: row.stack_name, stackState: row.stack_state,
+    erasedAt: row.erased_ms === null ? null : new Date(row.erased_ms),
     position: { segment: row.seg, key: row.key_text, id: row.id },
   }));
 }

@@ -27,6 +27,8 @@ export interface ClientListInput {
   plan?: unknown;
   status?: unknown;
   state?: unknown;
+  /** Erased clients (RGPD): `only`, `include`; hidden when absent. */
+  erased?: unknown;
   sort?: unknown;
   /** Cursor of the row after which (`after`) or before which (`before`) the page starts. */
   after?: unknown;
@@ -39,12 +41,17 @@ export interface ClientListQuery {
   plan?: string;
   status?: SubscriptionStatus;
   state?: StackObservedState;
+  /** Erased clients (RGPD) are hidden unless asked for: `only` those, or `include` them with the others. */
+  erased?: ErasedFilter;
   sort: ClientSort;
   after?: string;
   before?: string;
 }
 
-export type ClientListProblem = 'q' | 'plan' | 'status' | 'state' | 'sort' | 'cursor';
+export const erasedFilters = ['only', 'include'] as const;
+export type ErasedFilter = (typeof erasedFilters)[number];
+
+export type ClientListProblem = 'q' | 'plan' | 'status' | 'state' | 'erased' | 'sort' | 'cursor';
 
 export interface ClientListItem extends Omit<ClientRow, 'position'> {
   /** The plan's display name (the id itself for a plan no longer in the catalogue). */
@@ -113,7 +120,7 @@ function check(input: ClientListInput, planIds: readonly string[]): Checked {
     else if (q) query.q = q;
   }
   const fields = [
-    ['plan', planIds], ['status', subscriptionStatuses], ['state', stackObservedStates], ['sort', clientSorts],
+    ['plan', planIds], ['status', subscriptionStatuses], ['state', stackObservedStates], ['erased', erasedFilters], ['sort', clientSorts],
   ] as const;
   for (const [field, allowed] of fields) {
     if (!present(input[field])) continue;
@@ -144,7 +151,17 @@ function filtersOf(query: ClientListQuery): ClientFilters {
   if (query.plan) filters.plan = query.plan;
   if (query.status) filters.status = query.status;
   if (query.state) filters.state = query.state;
+  if (query.erased) filters.erased = query.erased;
   return filters;
+}
+
+/**
+ * Whether the filters narrow the list down: then the count comes first and decides how the page is read. Erased
+ * clients hidden (the default) or included do not: nearly every client is shown, in the order's index.
+ */
+function narrows(filters: ClientFilters): boolean {
+  return filters.search !== undefined || filters.plan !== undefined || filters.status !== undefined || filters.state !== undefined
+    || filters.erased === 'only';
 }
 
 /**
@@ -177,7 +194,7 @@ export function createClientDirectoryService(deps: { db: Db; plans: readonly Pla
     const counting = countClients(deps.db, filters, CLIENT_COUNT_CAP + 1);
     let rows: ClientRow[];
     let count: number;
-    if (Object.keys(filters).length === 0) {
+    if (!narrows(filters)) {
       [rows, count] = await Promise.all([read(from), counting]);
     } else {
       // The count decides how the page is read (see ClientMatches): a thousand matches at most are read and sorted.

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type { Actor } from '../audit/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { refuseErasedClient } from '../clients/erased-client.ts';
 import type { Db } from '../db/database.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { type DeploymentStepRow, listSteps } from '../provisioning/deployment-steps.repository.ts';
@@ -58,11 +59,14 @@ export function createDeploymentsBoardService(deps: { db: Db; pool: pg.Pool; que
   /**
    * Retries a failed deployment. The audit row is written once the retry committed: `retryDeployment` owns its
    * transaction (provisioning/), so the two are not atomic; a crash in between loses the audit row, never the retry.
+   * For a client whose data was erased (RGPD), only a deletion is retried (it finishes the erasure); anything else
+   * would bring an instance back: ConflictError `client-erased`.
    */
   async function retry(actor: Actor, id: number): Promise<RetryResult> {
     requirePermission(actor, 'instances:operate');
     const deployment = await getDeploymentSummary(deps.db, id);
     if (!deployment) return 'not-found';
+    if (deployment.kind !== 'delete') await refuseErasedClient(deps.db, deployment.clientId);
     const result = await retryDeployment(deps.pool, deps.queue, id);
     if (result === 'queued') {
       await recordAudit(deps.db, actor, {

@@ -3,13 +3,14 @@
 import type pg from 'pg';
 import type { Actor } from '../audit/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { refuseErasedClient, refuseErasedEmail } from '../clients/erased-client.ts';
 import type { Db } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Queue } from '../jobs/queue.ts';
 import type { MailTemplateName } from '../mail/mail-templates.ts';
 import { getSinkMessage, listSinkMessagesPage, type SinkMessageRow } from '../mail/mail-sink.repository.ts';
 import type { QueueEmail } from '../mail/outbox.ts';
-import { getEmailForUpdate, requeueEmail } from '../mail/outbox.repository.ts';
+import { getEmail, getEmailForUpdate, requeueEmail } from '../mail/outbox.repository.ts';
 import { requirePermission } from '../staff/access.ts';
 import { listOutbox, type OutboxFilter, type OutboxListItem } from './mail-board.repository.ts';
 
@@ -67,13 +68,18 @@ export function createMailBoardService(deps: MailBoardDeps) {
    * A failed or dead e-mail is due again now; a sent one is sent again as a new e-mail (new dedupe key, new
    * Message-ID, so receivers do not drop it as a duplicate) with the same template, parameters and secret
    * references. Either way a `mail.deliver` job wakes a worker, in the same transaction as the audit row.
+   * An e-mail of a client whose data was erased (RGPD), or emptied by an erasure, is refused (ConflictError
+   * `client-erased`): its client's row is locked first, as the erasure does, so that neither misses the other.
    */
   async function resend(actor: Actor, id: number): Promise<ResendResult> {
     requirePermission(actor, 'instances:operate');
     return withTransaction(deps.pool, async (transaction) => {
       const { tx, sql } = transaction;
+      const clientId = (await getEmail(tx, id))?.clientId;
+      if (clientId) await refuseErasedClient(tx, clientId, { lock: true });
       const email = await getEmailForUpdate(tx, id);
       if (!email) return { status: 'not-found' } as const;
+      refuseErasedEmail(email);
       if (email.status === 'queued' || email.status === 'sending') return { status: 'in-progress' } as const;
       const audit = { action: 'email.resent', target: { type: 'email', id }, clientId: email.clientId };
       if (email.status === 'sent') {

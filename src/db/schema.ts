@@ -28,6 +28,9 @@ export const clients = pgTable('clients', {
   index('clients_search_trgm_idx').using('gin', sql`lower(${t.entreprise} || ' ' || ${t.prenom} || ' ' || ${t.nom} || ' ' || ${t.email}) gin_trgm_ops`),
   // The REST API's stack search, in the company name alone (GET /api/v1/stacks?search=, stacks-api.repository.ts).
   index('clients_entreprise_trgm_idx').using('gin', sql`lower(${t.entreprise}) gin_trgm_ops`),
+  // Erased clients (RGPD), a few: the client list leaves them out (an anti-join on this index keeps its other reads
+  // index-only) or shows them alone, without reading the others.
+  index('clients_erased_id_idx').on(t.id).where(sql`${t.erasedAt} is not null`),
 ]);
 
 export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'suspended', 'cancelled', 'expired'] as const;

@@ -1,6 +1,7 @@
 // Staff (and later the API) change a subscription: extend a trial, change the plan, cancel.
 // Each change is one transaction with its audit entry; the instance follows through a stack
 // operation the caller queues after the commit (resume, redeploy with the new plan's limits, suspend).
+// A client whose personal data was erased (RGPD) is refused: ConflictError `client-erased`, nothing changed.
 import type pg from 'pg';
 import type { Actor } from '../audit/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -9,6 +10,7 @@ import type { SubscriptionStatus } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Plan } from '../plans/plan.ts';
 import { findPlan } from '../plans/plans.ts';
+import { refuseErasedClient } from '../clients/erased-client.ts';
 import { requirePermission } from '../staff/access.ts';
 import { lockCurrentSubscription, type SubscriptionRow, updateSubscription } from './subscriptions.repository.ts';
 
@@ -20,6 +22,8 @@ export type ChangeResult = { status: 'done'; subscription: SubscriptionRow } | {
 export function createSubscriptionChanges(deps: { pool: pg.Pool; plans: readonly Plan[]; now: () => Date }) {
   async function change(clientId: number, apply: (sub: SubscriptionRow, tx: Db) => Promise<ChangeResult>): Promise<ChangeResult> {
     return withTransaction(deps.pool, async ({ tx }) => {
+      // The client first, as an erasure locks it (then ends the subscription): one waits for the other.
+      await refuseErasedClient(tx, clientId, { lock: true });
       const subscription = await lockCurrentSubscription(tx, clientId);
       if (!subscription) return { status: 'not-found' };
       return apply(subscription, tx);

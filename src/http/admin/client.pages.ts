@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionResult, ClientActions } from '../../backoffice/client-actions.service.ts';
 import type { ClientRecordService } from '../../backoffice/client-record.service.ts';
+import { isErasedRefusal } from '../../clients/erased-client.ts';
 import { readStrings } from '../../forms/form-fields.ts';
 import { type MessageKey, t } from '../../i18n/index.ts';
 import type { Plan } from '../../plans/plan.ts';
@@ -26,7 +27,8 @@ export async function clientPages(app: FastifyInstance, deps: ClientPagesDeps): 
     const actor = actorOf(request);
     const record = clientId === undefined ? undefined : await deps.records.get(actor, clientId);
     if (!record) return replyError(request, reply, 404);
-    const instance = record.stack && record.stack.observedState !== 'deleted' ? await deps.records.instance(actor, record.stack) : undefined;
+    // An erased client's instance is being deleted, or is: its containers and logs are no business of the page any more.
+    const instance = record.stack && record.stack.observedState !== 'deleted' && !record.erasure ? await deps.records.instance(actor, record.stack) : undefined;
     const body = (csrfToken: string) => clientBody({ record, instance, plans: deps.plans, role: actor.role, csrfToken, now: new Date(), notice: noticeOf(request), ...extra });
     return renderAdmin(request, reply, { title: record.client.entreprise, section: 'clients', body, scripts: ['/assets/js/admin-client.js'], hasErrors: status >= 400 }, status);
   }
@@ -37,11 +39,21 @@ export async function clientPages(app: FastifyInstance, deps: ClientPagesDeps): 
     return render(request, reply, { error: t(`admin.error.${result.error}` as MessageKey, result.params) }, 409);
   }
 
+  /** An action refused because the client's data was erased (RGPD): the page, with the reason, and nothing done. */
+  async function refusingErased<T>(request: FastifyRequest, reply: FastifyReply, act: () => Promise<T>): Promise<T | FastifyReply> {
+    try {
+      return await act();
+    } catch (error) {
+      if (isErasedRefusal(error)) return render(request, reply, { error: error.message }, error.status);
+      throw error;
+    }
+  }
+
   function action(path: string, permission: 'instances:operate' | 'subscriptions:manage', run: (request: FastifyRequest, clientId: number, form: Record<string, string | undefined>) => Promise<ActionResult>) {
     app.post(`/clients/:id/${path}`, { config: { permission } }, async (request, reply) => {
       const clientId = clientIdOf(request);
       if (clientId === undefined) return replyError(request, reply, 404);
-      return answer(request, reply, await run(request, clientId, readStrings(request.body, 200)));
+      return refusingErased(request, reply, async () => answer(request, reply, await run(request, clientId, readStrings(request.body, 200))));
     });
   }
 
@@ -58,9 +70,11 @@ export async function clientPages(app: FastifyInstance, deps: ClientPagesDeps): 
   app.post('/clients/:id/identifiants', { config: { permission: 'credentials:reveal' } }, async (request, reply) => {
     const clientId = clientIdOf(request);
     if (clientId === undefined) return replyError(request, reply, 404);
-    const result = await deps.actions.revealCredentials(actorOf(request), clientId, readStrings(request.body, 300).password ?? '');
-    if (result === 'wrong-password') return render(request, reply, { revealError: t('admin.client.reveal.wrongPassword') }, 403);
-    if (result === 'none') return render(request, reply, { revealError: t('admin.client.reveal.none') }, 404);
-    return render(request, reply, { revealed: result });
+    return refusingErased(request, reply, async () => {
+      const result = await deps.actions.revealCredentials(actorOf(request), clientId, readStrings(request.body, 300).password ?? '');
+      if (result === 'wrong-password') return render(request, reply, { revealError: t('admin.client.reveal.wrongPassword') }, 403);
+      if (result === 'none') return render(request, reply, { revealError: t('admin.client.reveal.none') }, 404);
+      return render(request, reply, { revealed: result });
+    });
   });
 }

@@ -3,6 +3,7 @@
 // the operator detail), and the retry of a failed deployment.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeploymentDetail, DeploymentsBoardService } from '../../backoffice/deployments-board.service.ts';
+import { isErasedRefusal } from '../../clients/erased-client.ts';
 import { isActive } from '../../backoffice/deployments-board.service.ts';
 import { t } from '../../i18n/index.ts';
 import type { DeploymentEventsHub } from '../../provisioning/deployment-events-hub.ts';
@@ -57,7 +58,14 @@ export async function deploymentPages(app: FastifyInstance, deps: { deployments:
     const id = idOf(request);
     if (id === undefined) return replyError(request, reply, 404);
     const fromBoard = (request.body as { retour?: unknown } | undefined)?.retour === 'liste';
-    const result = await deps.deployments.retry(actorOf(request), id);
+    let result;
+    try {
+      result = await deps.deployments.retry(actorOf(request), id);
+    } catch (error) {
+      // A deployment of an erased client (RGPD) other than a deletion: refused with the reason, nothing queued.
+      if (!isErasedRefusal(error)) throw error;
+      return fromBoard ? renderBoard(request, reply, error.message, error.status) : renderDeployment(request, reply, error.message, error.status);
+    }
     if (result === 'not-found') return replyError(request, reply, 404);
     if (result === 'queued') return redirectWithNotice(reply, fromBoard ? '/admin/deploiements' : `/admin/deploiements/${id}`, 'deploymentRetried');
     const message = t('admin.deployments.error.notFailed', { id });

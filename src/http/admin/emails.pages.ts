@@ -4,6 +4,7 @@
 // others to every role would be one mistake away from showing it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MailBoardService, OutboxFilter } from '../../backoffice/mail-board.service.ts';
+import { isErasedRefusal } from '../../clients/erased-client.ts';
 import { type EmailStatus, emailStatuses } from '../../db/schema.ts';
 import { readStrings } from '../../forms/form-fields.ts';
 import { t } from '../../i18n/index.ts';
@@ -58,7 +59,14 @@ export async function emailPages(app: FastifyInstance, deps: { mail: MailBoardSe
     const filter = { ...filterOf(form), before: undefined };
     // Sent from a client's page: back to it (only a client page, never an arbitrary address).
     const back = /^\/admin\/clients\/\d{1,15}$/.test(form.retour ?? '') ? form.retour! : outboxUrl(filter);
-    const result = await mail.resend(actorOf(request), id);
+    let result;
+    try {
+      result = await mail.resend(actorOf(request), id);
+    } catch (error) {
+      // An e-mail of an erased client (RGPD): the list, with the reason; nothing is sent.
+      if (isErasedRefusal(error)) return renderOutbox(request, reply, filter, error.message, error.status);
+      throw error;
+    }
     if (result.status === 'not-found') return replyError(request, reply, 404);
     if (result.status === 'in-progress') return renderOutbox(request, reply, filter, t('admin.emails.error.inProgress', { id }), 409);
     return redirectWithNotice(reply, back, result.status === 'copied' ? 'emailCopied' : 'emailRequeued');

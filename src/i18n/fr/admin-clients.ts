@@ -5,10 +5,14 @@ export const adminClients = {
 
   'admin.clients.filters.label': 'Rechercher et filtrer les clients',
   'admin.clients.filters.q': 'Rechercher',
-  'admin.clients.filters.qHint': 'Entreprise, nom, e-mail ou nom d’instance. Avec moins de 3 caractères : début du nom de l’entreprise.',
+  'admin.clients.filters.qHint': 'Entreprise, nom, e-mail, nom d’instance ou numéro de client. Avec moins de 3 caractères : début du nom de l’entreprise.',
   'admin.clients.filters.plan': 'Offre',
   'admin.clients.filters.status': 'Abonnement',
   'admin.clients.filters.state': 'Instance',
+  'admin.clients.filters.erased': 'Effacement RGPD',
+  'admin.clients.filters.erased.hidden': 'Sans les effacés',
+  'admin.clients.filters.erased.only': 'Effacés',
+  'admin.clients.filters.erased.include': 'Avec les effacés',
   'admin.clients.filters.sort': 'Trier par',
   'admin.clients.filters.all': 'Toutes',
   'admin.clients.filters.allStatuses': 'Tous',
@@ -35,6 +39,8 @@ export const adminClients = {
   'admin.clients.daysLeft.one': 'reste 1 jour',
   'admin.clients.daysLeft.other': 'reste {days} jours',
   'admin.clients.trialOverdue': 'échéance dépassée',
+  'admin.clients.erasedBadge': 'Effacé',
+  'admin.clients.erasedOn': 'Données effacées le {date}',
 
   'admin.clients.pages': 'Pages de la liste des clients',
   'admin.clients.previous': 'Précédent',
@@ -55,6 +61,7 @@ export const adminClients = {
   'admin.clients.invalid.plan': 'Cette offre n’existe pas.',
   'admin.clients.invalid.status': 'Ce statut d’abonnement n’existe pas.',
   'admin.clients.invalid.state': 'Cet état d’instance n’existe pas.',
+  'admin.clients.invalid.erased': 'Ce choix pour les clients effacés n’existe pas.',
   'admin.clients.invalid.sort': 'Cet ordre de tri n’existe pas.',
   'admin.clients.invalid.cursor': 'Le lien de pagination n’est pas valide (ancien ou incomplet) : repartez de la première page.',
 } as const;

@@ -1,11 +1,14 @@
 // « Fiche client »: contact and consent, subscription and its actions, the instance (state, health:
 // uptime and last checks, containers, logs) and its actions, credentials on demand, usage against the plan's quotas,
-// deployments, e-mails, audit trail.
+// deployments, e-mails, audit trail. An erased client (RGPD) gets its own page: a banner saying so and where the deletion
+// of its instances stands, its anonymised accounting record, its history; no personal data, no action.
 import { html } from 'ghtml';
-import type { ClientRecord, InstanceView } from '../../../backoffice/client-record.service.ts';
+import type { ClientRecord, ErasureView, InstanceView } from '../../../backoffice/client-record.service.ts';
 import type { RevealedCredentials } from '../../../backoffice/client-actions.service.ts';
+import { isErasedAddress } from '../../../clients/erased-client.ts';
 import { format, type MessageKey, t } from '../../../i18n/index.ts';
 import type { Plan } from '../../../plans/plan.ts';
+import { findPlan } from '../../../plans/plans.ts';
 import { can } from '../../../staff/roles.ts';
 import { type QuotaResource, quotaResources, type StaffRole } from '../../../db/schema.ts';
 import { amountText, gigabytes } from '../../../quotas/quota-messages.ts';
@@ -13,7 +16,7 @@ import { levelOf, limitOf, percentOf, type UsageLevel, usedOf } from '../../../q
 import type { UsageSample } from '../../../quotas/quotas.repository.ts';
 import { alert, badge, button, csrfField, textField } from '../../views/components.ts';
 import { auditTable } from './audit.views.ts';
-import { deploymentBadge, emailBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
+import { deploymentBadge, emailBadge, erasedBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
 import { templateLabel } from './emails.views.ts';
 import { clientDeployments } from './client-history.views.ts';
 
@@ -31,6 +34,7 @@ export interface ClientPageOptions {
 }
 
 const EXTENSIONS = [7, 14, 30];
+const shortTime = new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short', timeZone: 'Europe/Paris' });
 const ACTIVE: readonly string[] = ['queued', 'running', 'compensating'];
 
 function contactCard({ record }: ClientPageOptions): string {
@@ -257,17 +261,93 @@ function usageCard({ record }: ClientPageOptions): string {
 function emailsTable(o: ClientPageOptions): string {
   const { emails } = o.record;
   if (emails.length === 0) return html`<p class="text-muted">${t('admin.client.emails.none')}</p>`;
-  const operate = can(o.role, 'instances:operate');
+  // An erased client's e-mails stay as records: nothing to send again.
+  const operate = can(o.role, 'instances:operate') && !o.record.erasure;
   return html`<div class="table-wrap" role="region" aria-labelledby="emails" tabindex="0"><table class="table table--dense">
   <thead><tr><th scope="col">${t('admin.client.emails.col.date')}</th><th scope="col">${t('admin.client.emails.col.template')}</th><th scope="col">${t('admin.client.emails.col.to')}</th><th scope="col">${t('admin.client.emails.col.status')}</th>!${operate ? html`<th scope="col"><span class="visually-hidden">${t('admin.staff.col.actions')}</span></th>` : ''}</tr></thead>
   <tbody>!${emails.map((e) => html`<tr>
-    <td class="nowrap">${format.dateTime(e.sentAt ?? e.createdAt)}</td><td>${templateLabel(e.template)}</td><td>${e.recipients.join(', ')}</td>
+    <td class="nowrap">${format.dateTime(e.sentAt ?? e.createdAt)}</td><td>${templateLabel(e.template)}</td><td>${e.recipients.map((r) => (isErasedAddress(r) ? t('admin.client.emails.erasedRecipient') : r)).join(', ')}</td>
     <td>!${emailBadge(e.status)}!${e.lastError ? html`<br><span class="text-small text-muted">${e.lastError}</span>` : ''}</td>
     !${operate ? html`<td><form method="post" action="/admin/emails/${e.id}/renvoyer">!${csrfField(o.csrfToken)}<input type="hidden" name="retour" value="/admin/clients/${o.record.client.id}">!${button({ label: t('admin.client.emails.resend'), variant: 'ghost', size: 'sm' })}</form></td>` : ''}
   </tr>`)}</tbody></table></div>`;
 }
 
+/** Where the deletion of one of an erased client's instances stands, with its deployment. */
+function instanceDeletion(clientId: number, { stack, deletion }: ErasureView['instances'][number]): string {
+  let state: string;
+  if (stack.observedState === 'deleted') {
+    state = deletion?.kind === 'delete' && deletion.finishedAt
+      ? t('admin.client.erased.instance.deleted', { date: format.dateTime(deletion.finishedAt) })
+      : t('admin.client.erased.instance.deletedUndated');
+  } else if (deletion && ACTIVE.includes(deletion.state)) state = t('admin.client.erased.instance.inProgress');
+  else if (deletion?.state === 'failed') state = t('admin.client.erased.instance.failed', { id: clientId });
+  else state = t('admin.client.erased.instance.notRequested', { id: clientId });
+  const link = deletion ? html` · <a href="/admin/deploiements/${deletion.id}">${t('admin.client.erased.instance.deployment', { id: deletion.id })}</a>` : '';
+  return html`<dt class="mono">${stack.name}</dt><dd data-deletion="${deletion?.state ?? 'none'}">${state}!${link}</dd>`;
+}
+
+/** The erasure: when, what went, what is left, that nothing can be done any more, and each instance's deletion. */
+function erasureBanner(o: ClientPageOptions, erasure: ErasureView): string {
+  const { id } = o.record.client;
+  const stuck = erasure.instances.some(({ stack, deletion }) => stack.observedState !== 'deleted' && !(deletion && ACTIVE.includes(deletion.state)));
+  const instances = erasure.instances.length === 0
+    ? html`<p>${t('admin.client.erased.noInstance')}</p>`
+    : html`<dl class="kv">!${erasure.instances.map((instance) => instanceDeletion(id, instance))}</dl>`;
+  return html`<div class="erasure-banner" data-erased="${erasure.erasedAt.toISOString()}">!${alert({
+    kind: stuck ? 'warning' : 'info', title: t('admin.client.erased.title'),
+    bodyHtml: html`<p>${t('admin.client.erased.text', { date: format.date(erasure.erasedAt), time: shortTime.format(erasure.erasedAt) })}</p><p>${t('admin.client.erased.kept')}</p><p>${t('admin.client.erased.frozen')}</p>
+      <p><strong>${t('admin.client.erased.instances')}</strong></p>!${instances}`,
+  })}</div>`;
+}
+
+/** The anonymised accounting record: the client's number and dates, and every subscription with its plan, price and dates. */
+function accountingCard(o: ClientPageOptions, erasure: ErasureView): string {
+  const { client } = o.record;
+  const col = (key: MessageKey) => html`<th scope="col">${t(key)}</th>`;
+  const rows = erasure.subscriptions.map((sub) => {
+    const price = sub.priceCents === null ? t('admin.client.subscription.priceQuoted') : t('admin.client.subscription.perMonth', { price: format.euros(sub.priceCents / 100) });
+    const day = (d: Date | null) => (d ? html`<time datetime="${d.toISOString()}">${format.date(d)}</time>` : '—');
+    return html`<tr><td>${findPlan(o.plans, sub.plan)?.name ?? sub.plan}</td><td class="nowrap">${price}</td><td>!${subscriptionBadge(sub.status)}</td>
+      <td class="nowrap">!${day(sub.startedAt)}</td><td class="nowrap">!${day(sub.convertedAt)}</td><td class="nowrap">!${day(sub.endedAt)}</td></tr>`;
+  });
+  const table = rows.length === 0 ? html`<p class="text-muted">${t('admin.client.erased.record.none')}</p>` : html`<div class="table-wrap" role="region" aria-labelledby="dossier-abonnements" tabindex="0"><table class="table table--dense">
+    <caption id="dossier-abonnements" class="visually-hidden">${t('admin.client.erased.record.subscriptions')}</caption>
+    <thead><tr>!${col('admin.client.subscription.plan')}!${col('admin.client.subscription.price')}!${col('admin.client.subscription.status')}!${col('admin.client.subscription.started')}!${col('admin.client.subscription.converted')}!${col('admin.client.erased.record.ended')}</tr></thead>
+    <tbody>!${rows}</tbody></table></div>`;
+  return html`<section class="card stack" aria-labelledby="dossier">
+  <h2 id="dossier" class="card__title">${t('admin.client.erased.record.title')}</h2>
+  <dl class="kv">
+    <dt>${t('admin.client.erased.record.number')}</dt><dd>${client.id}</dd>
+    <dt>${t('admin.client.contact.since')}</dt><dd>${format.dateTime(client.createdAt)}</dd>
+    <dt>${t('admin.client.contact.size')}</dt><dd>${client.effectif}</dd>
+    <dt>${t('admin.client.erased.record.erasedAt')}</dt><dd>${format.dateTime(erasure.erasedAt)}</dd>
+  </dl>
+  !${table}
+</section>`;
+}
+
+/** An erased client's page: no contact, consent, credentials, usage nor any action; the history stays, read-only. */
+function erasedClientBody(o: ClientPageOptions, erasure: ErasureView): string {
+  const { client } = o.record;
+  const deletion = erasure.instances.map((i) => i.deletion).find((d) => d && ACTIVE.includes(d.state));
+  const active = deletion ?? o.record.deployments.find((d) => ACTIVE.includes(d.state));
+  return html`<div class="stack stack--lg"!${active ? html` data-active-deployment="${active.id}"` : ''}>
+  <p><a href="/admin/clients?rgpd=effaces">← ${t('admin.client.back')}</a></p>
+  <header class="page-head"><div><h1>${client.entreprise}</h1>
+    <p class="cluster cluster--sm">!${erasedBadge()}!${active ? deploymentBadge(active.state) : ''}<span class="text-muted">${t('admin.client.number', { number: client.id })}</span></p></div>
+  </header>
+  !${o.notice ? alert({ kind: 'success', text: o.notice, live: true }) : ''}
+  !${o.error ? alert({ kind: 'error', text: o.error, live: true }) : ''}
+  !${erasureBanner(o, erasure)}
+  !${accountingCard(o, erasure)}
+  <section class="stack" aria-labelledby="historique"><h2 id="historique">${t('admin.client.deployments.title')}</h2>!${clientDeployments(o.record.deployments, o.role, o.csrfToken, { erased: true })}</section>
+  <section class="stack" aria-labelledby="emails"><h2 id="emails">${t('admin.client.emails.title')}</h2>!${emailsTable(o)}</section>
+  <section class="stack" aria-labelledby="audit"><h2 id="audit">${t('admin.client.audit.title')}</h2>!${auditTable(o.record.audit, t('admin.client.audit.title'))}</section>
+</div>`;
+}
+
 export function clientBody(o: ClientPageOptions): string {
+  if (o.record.erasure) return erasedClientBody(o, o.record.erasure);
   const { client, subscription, stack } = o.record;
   const active = o.record.deployments.find((d) => ACTIVE.includes(d.state));
   return html`<div class="stack stack--lg"!${active ? html` data-active-deployment="${active.id}"` : ''}>

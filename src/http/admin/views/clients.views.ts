@@ -2,19 +2,22 @@
 // « Précédent » / « Suivant » links carrying the cursors. Every client-provided text goes through `${}`.
 import { html } from 'ghtml';
 import {
-  type ClientListItem, type ClientListPage, type ClientListProblem, type ClientListQuery, type ClientSort,
+  type ClientListItem, type ClientListPage, type ClientListProblem, type ClientListQuery, type ClientSort, type ErasedFilter,
   SEARCH_MAX_LENGTH,
 } from '../../../backoffice/client-directory.service.ts';
 import { stackObservedStates, subscriptionStatuses } from '../../../db/schema.ts';
 import { format, t } from '../../../i18n/index.ts';
 import { alert, button, selectField, textField } from '../../views/components.ts';
-import { stackBadge, subscriptionBadge } from './status-badges.ts';
+import { erasedBadge, stackBadge, subscriptionBadge } from './status-badges.ts';
 
 const DAY_MS = 86_400_000;
 const shortDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
 
 /** The address's words for each order (`/admin/clients?tri=fin-essai`); the first is the default. */
 export const SORT_PARAMS: Record<ClientSort, string> = { newest: 'recents', oldest: 'anciens', company: 'entreprise', trialEnd: 'fin-essai' };
+
+/** The address's words for erased clients (`/admin/clients?rgpd=effaces`); without it they are hidden. */
+export const ERASED_PARAMS: Record<ErasedFilter, string> = { only: 'effaces', include: 'tous' };
 
 /** The list's address for a query, optionally at a cursor. */
 export function clientListUrl(query: ClientListQuery, cursor?: { after: string } | { before: string }): string {
@@ -23,6 +26,7 @@ export function clientListUrl(query: ClientListQuery, cursor?: { after: string }
   if (query.plan) params.set('offre', query.plan);
   if (query.status) params.set('statut', query.status);
   if (query.state) params.set('instance', query.state);
+  if (query.erased) params.set('rgpd', ERASED_PARAMS[query.erased]);
   if (query.sort !== 'newest') params.set('tri', SORT_PARAMS[query.sort]);
   if (cursor && 'after' in cursor) params.set('apres', cursor.after);
   if (cursor && 'before' in cursor) params.set('avant', cursor.before);
@@ -30,13 +34,13 @@ export function clientListUrl(query: ClientListQuery, cursor?: { after: string }
   return search ? `/admin/clients?${search}` : '/admin/clients';
 }
 
-const isFiltered = (q: ClientListQuery) => Boolean(q.q || q.plan || q.status || q.state);
+const isFiltered = (q: ClientListQuery) => Boolean(q.q || q.plan || q.status || q.state || q.erased);
 
 function none(): string {
   return html`<span aria-hidden="true">—</span><span class="visually-hidden">${t('admin.clients.none')}</span>`;
 }
 
-const PROBLEM_FIELD: Partial<Record<ClientListProblem, string>> = { q: 'q', plan: 'offre', status: 'statut', state: 'instance', sort: 'tri' };
+const PROBLEM_FIELD: Partial<Record<ClientListProblem, string>> = { q: 'q', plan: 'offre', status: 'statut', state: 'instance', erased: 'rgpd', sort: 'tri' };
 
 function problemText(problem: ClientListProblem): string {
   return problem === 'q' ? t('admin.clients.invalid.q', { max: SEARCH_MAX_LENGTH }) : t(`admin.clients.invalid.${problem}`);
@@ -60,6 +64,7 @@ function filtersForm({ query, plans, problems = [] }: ClientFiltersOptions): str
   !${selectField({ name: 'offre', label: t('admin.clients.filters.plan'), value: query.plan, error: errorOf('plan'), placeholder: t('admin.clients.filters.all'), options: plans.map((plan) => ({ value: plan.id, label: plan.name })) })}
   !${selectField({ name: 'statut', label: t('admin.clients.filters.status'), value: query.status, error: errorOf('status'), placeholder: t('admin.clients.filters.allStatuses'), options: subscriptionStatuses.map((status) => ({ value: status, label: t(`admin.subscription.status.${status}`) })) })}
   !${selectField({ name: 'instance', label: t('admin.clients.filters.state'), value: query.state, error: errorOf('state'), placeholder: t('admin.clients.filters.all'), options: stackObservedStates.map((state) => ({ value: state, label: t(`admin.stack.state.${state}`) })) })}
+  !${selectField({ name: 'rgpd', label: t('admin.clients.filters.erased'), value: query.erased && ERASED_PARAMS[query.erased], error: errorOf('erased'), placeholder: t('admin.clients.filters.erased.hidden'), options: (Object.keys(ERASED_PARAMS) as ErasedFilter[]).map((erased) => ({ value: ERASED_PARAMS[erased], label: t(`admin.clients.filters.erased.${erased}`) })) })}
   !${selectField({ name: 'tri', label: t('admin.clients.filters.sort'), value: SORT_PARAMS[query.sort], error: errorOf('sort'), placeholder: false, options: sorts })}
   <div class="client-filters__actions">
     !${button({ label: t('admin.clients.filters.submit'), icon: 'search' })}
@@ -78,10 +83,18 @@ function trialEnd(client: ClientListItem, now: Date): string {
   return html`!${date}<span class="client-table__sub">${left}</span>`;
 }
 
+/** An erased client's contact: nothing left but the date of the erasure. */
+function contact(client: ClientListItem): string {
+  if (client.erasedAt) {
+    return html`!${none()}<span class="client-table__sub">${t('admin.clients.erasedOn', { date: shortDate.format(client.erasedAt) })}</span>`;
+  }
+  return html`${client.prenom} ${client.nom}<span class="client-table__sub client-table__email">${client.email}</span>`;
+}
+
 function row(client: ClientListItem, now: Date): string {
-  return html`<tr>
-    <th scope="row"><a href="/admin/clients/${client.id}">${client.entreprise}</a></th>
-    <td>${client.prenom} ${client.nom}<span class="client-table__sub client-table__email">${client.email}</span></td>
+  return html`<tr!${client.erasedAt ? ' data-erased' : ''}>
+    <th scope="row"><a href="/admin/clients/${client.id}">${client.entreprise}</a>!${client.erasedAt ? html` !${erasedBadge()}` : ''}</th>
+    <td>!${contact(client)}</td>
     <td>!${client.planName === null ? none() : html`${client.planName}`}</td>
     <td>!${client.status ? subscriptionBadge(client.status) : none()}</td>
     <td class="nowrap">!${trialEnd(client, now)}</td>

@@ -20,3 +20,5 @@ export const subscriptionBadge = (status: SubscriptionStatus): string => badge({
 export const stackBadge = (state: StackObservedState): string => badge({ kind: STACK[state], text: t(`admin.stack.state.${state}`) });
 export const deploymentBadge = (state: DeploymentState): string => badge({ kind: DEPLOYMENT[state], text: t(`admin.deployment.state.${state}`) });
 export const emailBadge = (status: EmailStatus): string => badge({ kind: EMAIL[status], text: t(`admin.emails.status.${status}`) });
+/** A client whose personal data was erased (RGPD): only its anonymised record is left. */
+export const erasedBadge = (): string => badge({ kind: 'neutral', text: t('admin.clients.erasedBadge') });
