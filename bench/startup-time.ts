@@ -35,8 +35,8 @@ try {
   const url = `http://127.0.0.1:${port}/readyz`;
   const baselinePort = await freePort();
   const baseline = await timeToReady(['-e', `require('http').createServer((q,s)=>s.end('ok')).listen(${baselinePort})`], {}, `http://127.0.0.1:${baselinePort}/`);
-  const cold = await timeToReady(['src/main.ts', 'start'], env, url);
-  const warm = await timeToReady(['src/main.ts', 'start'], env, url);
+  const cold = await timeToReady(['bin/erpbtp.js', 'start'], env, url);
+  const warm = await timeToReady(['bin/erpbtp.js', 'start'], env, url);
   console.log(`baseline (bare node http server): ${baseline.ms.toFixed(0)} ms`);
   console.log(`cold start to /readyz 200: ${(cold.ms / 1000).toFixed(2)} s (${(cold.ms / baseline.ms).toFixed(0)}x baseline; target < 10 s), shutdown ${cold.stopMs.toFixed(0)} ms`);
   console.log(`warm start to /readyz 200: ${(warm.ms / 1000).toFixed(2)} s (${(warm.ms / baseline.ms).toFixed(0)}x baseline; target < 3 s), shutdown ${warm.stopMs.toFixed(0)} ms`);

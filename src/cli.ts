@@ -1,4 +1,4 @@
-// The `erpbtp` command line (loaded by main.ts once the compile cache is on): parses the arguments and starts the asked role.
+// The `erpbtp` command line (loaded by bin/erpbtp.js once the compile cache is on): parses the arguments and starts the asked role.
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
@@ -144,19 +144,24 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const platform = await startPlatform(config, log, roles);
+  // The graceful shutdown is in place before the start and never removed: a stop asked while starting waits for the
+  // start to end (a process killed then would leave the embedded PostgreSQL to the next start to recover), and no
+  // signal can fall between two handlers (Node drops one that arrives as its last listener is removed).
+  const starting = startPlatform(config, log, roles);
+  closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => log.error(m) } }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'fatal error, shutting down');
+    else log.info({ signal }, 'shutting down');
+    const started = await starting.catch(() => undefined);
+    await started?.stop();
+    log.flush?.();
+  });
+  const platform = await starting;
   if (platform.url) {
     console.log(`\nERP BTP Cloud est démarré : ${config.publicUrl}`);
     console.log(`Administration : ${config.publicUrl}/admin`);
     if (platform.adminSetupUrl) console.log(`Premier compte propriétaire (${config.adminEmails[0]}) : choisissez son mot de passe ici (lien à usage unique) :\n  ${platform.adminSetupUrl}`);
     console.log('');
   }
-  closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => log.error(m) } }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'fatal error, shutting down');
-    else log.info({ signal }, 'shutting down');
-    await platform.stop();
-    log.flush?.();
-  });
   return -1;
 }
 

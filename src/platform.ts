@@ -100,44 +100,6 @@ export async function connectDatabase(
 }
 
 export async function startPlatform(config: Config, log: Logger, roles: Roles): Promise<Platform> {
-  const release = holdStopSignals(log);
-  try {
-    return await start(config, log, roles);
-  } finally {
-    release();
-  }
-}
-
-/**
- * Ctrl+C or SIGTERM while starting would kill the process at once, before the caller installs its graceful
- * shutdown, and leave the embedded PostgreSQL running for the next start to stop (a shutdown checkpoint:
- * seconds). The first such signal waits for the start to finish, then is raised again for that shutdown; a
- * second one kills the process as before.
- */
-function holdStopSignals(log: Logger): () => void {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  let held: NodeJS.Signals | undefined;
-  const hold = (signal: NodeJS.Signals) => {
-    if (held) {
-      release();
-      process.kill(process.pid, signal);
-      return;
-    }
-    held = signal;
-    log.info({ signal }, 'stop requested while starting: stopping once started');
-  };
-  const release = () => {
-    for (const signal of signals) process.off(signal, hold);
-  };
-  for (const signal of signals) process.on(signal, hold);
-  return () => {
-    release();
-    const signal = held;
-    if (signal) setImmediate(() => process.kill(process.pid, signal));
-  };
-}
-
-async function start(config: Config, log: Logger, roles: Roles): Promise<Platform> {
   const plans = loadPlans(config.plansFile);
   const { keyRing } = loadKeyRing({ masterKey: config.masterKey, keyFile: keyFilePath(config.dataDir), log });
   const { url, embedded } = await connectDatabase(config, log);

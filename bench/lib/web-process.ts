@@ -19,7 +19,7 @@ export async function startWebProcess(env: Record<string, string> = {}, options:
   await runMigrations(database.pool, log);
   await database.close();
   const port = await freePort();
-  const web = spawn(process.execPath, ['src/main.ts', 'web'], {
+  const web = spawn(process.execPath, ['bin/erpbtp.js', 'web'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
   });

@@ -17,6 +17,8 @@ export interface PlatformProcesses {
   sql: pg.Pool;
   /** Starts the platform and waits until it is ready. */
   start(env?: Record<string, string>): Promise<ChildProcess>;
+  /** Starts the platform without waiting. */
+  spawn(env?: Record<string, string>): ChildProcess;
   /** Posts the trial form like a browser would; resolves with the response status. */
   signup(fields: Record<string, string>): Promise<number>;
 }
@@ -39,8 +41,8 @@ export async function platformProcesses(t: Pick<TestContext, 'after'>, baseEnv: 
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string> = {}): Promise<ChildProcess> {
-    child = spawn(process.execPath, ['src/main.ts', 'start'], {
+  function spawnPlatform(env: Record<string, string> = {}): ChildProcess {
+    child = spawn(process.execPath, ['bin/erpbtp.js', 'start'], {
       cwd: ROOT, stdio: 'ignore',
       env: {
         ...process.env, DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1',
@@ -48,6 +50,11 @@ export async function platformProcesses(t: Pick<TestContext, 'after'>, baseEnv: 
         LOG_LEVEL: 'warn', ...baseEnv, ...env,
       },
     });
+    return child;
+  }
+
+  async function start(env: Record<string, string> = {}): Promise<ChildProcess> {
+    const child = spawnPlatform(env);
     for (let i = 0; i < 300; i++) {
       if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child;
       await new Promise((r) => setTimeout(r, 100));
@@ -68,7 +75,7 @@ export async function platformProcesses(t: Pick<TestContext, 'after'>, baseEnv: 
     return response.status;
   }
 
-  return { port, sql, start, signup };
+  return { port, sql, start, spawn: spawnPlatform, signup };
 }
 
 export function exited(child: ChildProcess): Promise<void> {

@@ -113,7 +113,7 @@ test('erpbtp api-keys create, list and revoke', { timeout: 180_000 }, async (t) 
   const p = await startApiPlatform(t);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'erpbtp-cli-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['src/main.ts', 'api-keys', ...args], {
+  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/erpbtp.js', 'api-keys', ...args], {
     cwd: ROOT, env: { ...process.env, DATABASE_URL: p.database.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   }).then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 

@@ -24,7 +24,7 @@ import { type RotationStart, rotateKeys } from '../../../src/vault/rotation.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import { startTestPlatform } from '../../helpers/platform.ts';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/main.ts');
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/erpbtp.js');
 const log = pino({ level: 'silent' });
 
 interface Setup {

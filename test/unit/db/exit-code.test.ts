@@ -18,7 +18,7 @@ test('loading the embedded PostgreSQL support keeps the process exit code', () =
 });
 
 test('an invalid configuration exits with a failure code', () => {
-  const run = spawnSync(process.execPath, ['src/main.ts', 'config', 'check'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PORT: 'abc' } });
+  const run = spawnSync(process.execPath, ['bin/erpbtp.js', 'config', 'check'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PORT: 'abc' } });
   assert.equal(run.status, 2);
   assert.match(run.stderr, /PORT : attendu un entier/);
 });

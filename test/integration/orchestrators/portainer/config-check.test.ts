@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../../src/db/embedded-postgres.ts';
 import { startFakePortainer } from '../../../fakes/portainer/fake-portainer.ts';
 
-const MAIN = fileURLToPath(new URL('../../../../src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../../bin/erpbtp.js', import.meta.url));
 const fixture = (file: string) => readFileSync(new URL(`fixtures/${file}`, import.meta.url));
 
 /** Runs the command from a directory without any `.env`, with only the given Portainer settings. */
