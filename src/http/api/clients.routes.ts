@@ -9,13 +9,12 @@ import { clientErasureView, clientExportView, clientListView, clientQuotasView, 
 import {
   Client, ClientErasure, ClientExport, ClientIdParams, ClientList, ClientListQuery, ClientQuotas, EXPORT_HEADERS, UpdateClientBody,
 } from './schemas/clients.schemas.ts';
-import { AUTH_PROBLEMS, json, LOCATION_HEADER, problem } from './schemas/common.schemas.ts';
+import { AUTH_PROBLEMS, CLIENT_ERASED, json, LOCATION_HEADER, problem } from './schemas/common.schemas.ts';
 import { security } from './stacks.routes.ts';
 
 type IdParams = { Params: Static<typeof ClientIdParams> };
 
-export const CLIENT_NOT_FOUND = problem(404, 'Aucun client de cet identifiant (`client-not-found`)');
-export const CLIENT_ERASED = problem(410, 'Client dont les données personnelles ont été effacées à sa demande (`client-erased`) : seul un enregistrement anonyme reste');
+const CLIENT_NOT_FOUND = problem(404, 'Aucun client de cet identifiant (`client-not-found`)');
 
 export async function clientsRoutes(app: FastifyInstance, deps: { accounts: ClientAccounts; exports: ClientExports; erasure: ClientErasureService }): Promise<void> {
   const tags = ['Clients'];

@@ -3,6 +3,7 @@
 // at most once per Idempotency-Key, and writes its audit entry in its own transaction.
 import type pg from 'pg';
 import type { Actor } from '../../audit/actor.ts';
+import { clientErased } from '../../clients/client-errors.ts';
 import { recordAudit } from '../../audit/audit.repository.ts';
 import type { Db, Executor } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
@@ -127,6 +128,7 @@ export function createStackCreation(deps: StackCreationDeps) {
       const { clientId } = creation;
       const client = await lockClient(tx, clientId);
       if (!client) throw new ValidationError('unknown-client', t('api.error.unknownClient', { id: clientId }), [{ field: 'clientId', message: t('api.error.unknownClient', { id: clientId }) }]);
+      if (client.erasedAt) throw clientErased(clientId);
       const live = await liveStackOf(tx, clientId);
       if (live) throw new ConflictError('client-has-stack', t('api.error.clientHasStack', { id: clientId, name: live.name }));
       const current = await lockCurrentSubscription(tx, clientId);

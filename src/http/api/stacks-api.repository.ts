@@ -91,8 +91,9 @@ export async function activeDeploymentOf(ex: Executor, stackId: number) {
 }
 
 /** The client, locked until the end of the transaction: two attaches of one client run one after the other. */
-export async function lockClient(ex: Executor, clientId: number): Promise<{ id: number; entreprise: string } | undefined> {
-  const [row] = await ex.select({ id: clients.id, entreprise: clients.entreprise }).from(clients).where(eq(clients.id, clientId)).for('update');
+export async function lockClient(ex: Executor, clientId: number): Promise<{ id: number; entreprise: string; erasedAt: Date | null } | undefined> {
+  const [row] = await ex.select({ id: clients.id, entreprise: clients.entreprise, erasedAt: clients.erasedAt }).from(clients)
+    .where(eq(clients.id, clientId)).for('update');
   return row;
 }
 

@@ -5,7 +5,7 @@ import type { Plan } from '../../plans/plan.ts';
 import type { StackOperation } from '../../provisioning/stack-operations.ts';
 import { actorOf } from './api-auth.ts';
 import { requestHash } from './idempotency.ts';
-import { AUTH_PROBLEMS, json, LOCATION_HEADER, problem, StackNameParams } from './schemas/common.schemas.ts';
+import { AUTH_PROBLEMS, CLIENT_ERASED, json, LOCATION_HEADER, problem, StackNameParams } from './schemas/common.schemas.ts';
 import {
   CreateStackBody, IdempotencyHeaders, Stack, StackAccepted, type StackAcceptedView, StackList, StackListQuery, StackStatus,
 } from './schemas/stacks.schemas.ts';
@@ -43,7 +43,7 @@ export async function stacksRoutes(app: FastifyInstance, deps: { stacks: StacksA
         202: json('Demande enregistrée : l’instance et son déploiement de création', StackAccepted, LOCATION_HEADER),
         400: problem(400), ...AUTH_PROBLEMS,
         409: problem(409, 'Adresse déjà inscrite (`email-already-registered`), client qui a déjà une instance (`client-has-stack`), autre offre en cours (`plan-mismatch`)'),
-        413: problem(413), 415: problem(415),
+        410: CLIENT_ERASED, 413: problem(413), 415: problem(415),
         422: problem(422, 'Corps invalide (`validation-failed`), client ou offre inconnus (`unknown-client`, `unknown-plan`), clé d’idempotence réutilisée pour un autre corps (`idempotency-key-reused`)'),
       },
     },

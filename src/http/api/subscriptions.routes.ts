@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { ClientSubscriptions } from '../../clients/client-subscriptions.service.ts';
 import { actorOf } from './api-auth.ts';
-import { CLIENT_ERASED } from './clients.routes.ts';
 import { subscriptionView } from './client-views.ts';
-import { AUTH_PROBLEMS, json, problem } from './schemas/common.schemas.ts';
+import { AUTH_PROBLEMS, CLIENT_ERASED, json, problem } from './schemas/common.schemas.ts';
 import { Subscription, SubscriptionIdParams, UpdateSubscriptionBody } from './schemas/subscriptions.schemas.ts';
 import { security } from './stacks.routes.ts';
 

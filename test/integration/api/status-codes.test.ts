@@ -62,6 +62,7 @@ test('every documented status of every API route is produced, with a problem bod
     { operationId: 'createStack', status: 202, run: () => as('POST', '/api/v1/stacks', { body: trialBody() }) },
     { operationId: 'createStack', status: 400, run: () => as('POST', '/api/v1/stacks', { body: trialBody(), headers: { 'idempotency-key': 'avec espace' } }) },
     { operationId: 'createStack', status: 409, run: () => as('POST', '/api/v1/stacks', { body: { ...trialBody(), email: taken.email } }) },
+    { operationId: 'createStack', status: 410, run: () => as('POST', '/api/v1/stacks', { body: { clientId: erased.stack.client.id } }) },
     { operationId: 'createStack', status: 413, run: () => as('POST', '/api/v1/stacks', { body: big }) },
     { operationId: 'createStack', status: 415, run: () => as('POST', '/api/v1/stacks', { body: 'nom=Martin', headers: text }) },
     { operationId: 'createStack', status: 422, run: () => as('POST', '/api/v1/stacks', { body: { ...trialBody(), telephone: '12' } }) },

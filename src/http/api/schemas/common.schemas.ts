@@ -61,3 +61,6 @@ export const StackNameParams = Type.Object({ name: StackName }, { additionalProp
 export const DeploymentIdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Identifiant du déploiement' }),
 }, { additionalProperties: false });
+
+/** Shared by every route that reads or writes a client: clients, subscriptions, stacks (attach). */
+export const CLIENT_ERASED = problem(410, 'Client dont les données personnelles ont été effacées à sa demande (`client-erased`) : seul un enregistrement anonyme reste');
