@@ -6,7 +6,7 @@ import type { Actor } from '../../audit/actor.ts';
 import { clientErased } from '../../clients/client-errors.ts';
 import { recordAudit } from '../../audit/audit.repository.ts';
 import type { Db, Executor } from '../../db/database.ts';
-import { withTransaction } from '../../db/transaction.ts';
+import { executorOf, withTransaction } from '../../db/transaction.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import type { Queue } from '../../jobs/queue.ts';
@@ -26,7 +26,7 @@ import type { Idempotency, IdempotencyGuard, IdempotencyRequest } from './idempo
 import type { LegacyCreateBody } from './schemas/legacy.schemas.ts';
 import type { CreateStackBody, StackAcceptedView } from './schemas/stacks.schemas.ts';
 import { acceptedView } from './stacks-api.service.ts';
-import { executorOf, findStackByName, liveStackOf, lockClient } from './stacks-api.repository.ts';
+import { findStackByName, liveStackOf, lockClient } from './stacks-api.repository.ts';
 
 const DAY_MS = 86_400_000;
 const TRIAL_FIELDS = ['nom', 'prenom', 'email', 'entreprise', 'telephone', 'effectif', 'cgv'] as const;
@@ -112,8 +112,7 @@ export function createStackCreation(deps: StackCreationDeps) {
       before: (client) => guard.reserve(executorOf(client)),
       after: async (client, created) => {
         const ex = executorOf(client);
-        const record = (await findStackByName(ex, created.stackName))!;
-        answer = await acceptedView(ex, record.stack.id, created.deploymentId);
+        answer = await acceptedView(ex, (await findStackByName(ex, created.stackName))!, created.deploymentId);
         await audit(ex, actor, answer, true);
         await guard.complete(ex, 202, answer);
       },

@@ -1,19 +1,11 @@
 // What the REST API reads about stacks: one by name or id with its client and current subscription,
 // pages of them under filters (keyset on the id: stable, never OFFSET), and their live details.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
 import { union } from 'drizzle-orm/pg-core';
-import type pg from 'pg';
-import type { Db, Executor } from '../../db/database.ts';
-import * as schema from '../../db/schema.ts';
+import type { Executor } from '../../db/database.ts';
 import { auditLog, clients, deployments, healthChecks, type StackObservedState, stacks, subscriptions } from '../../db/schema.ts';
 
 export type StackRecord = Awaited<ReturnType<typeof selectStacks>>[number];
-
-/** Queries on a connection the caller holds in a transaction (the signup's, the API's). */
-export function executorOf(client: pg.PoolClient): Db {
-  return drizzle(client, { schema });
-}
 
 function selectStacks(ex: Executor, where: SQL | undefined, limit?: number) {
   const query = ex.select({

@@ -48,9 +48,9 @@ function decodeCursor(cursor: string | undefined): number {
 }
 
 /** What a 202 answers: the stack as it is now and the deployment that will do the work. */
-export async function acceptedView(ex: Executor, stackId: number, deploymentId: number): Promise<StackAcceptedView> {
+export async function acceptedView(ex: Executor, stack: number | StackRecord, deploymentId: number): Promise<StackAcceptedView> {
   // One after the other: inside a transaction, `ex` is a single connection.
-  const record = await findStackById(ex, stackId);
+  const record = typeof stack === 'number' ? await findStackById(ex, stack) : stack;
   const summary = await getDeploymentSummary(ex, deploymentId);
   const steps = await listSteps(ex, deploymentId);
   return { stack: stackView(record!), deployment: deploymentView(summary!, steps) };
