@@ -15,7 +15,7 @@ import { type ClientListInput, createClientDirectoryService } from '../src/backo
 import { openDatabase, runMigrations } from '../src/db/database.ts';
 import * as schema from '../src/db/schema.ts';
 import { loadPlans } from '../src/plans/plans.ts';
-import { percentile } from './lib/platform.ts';
+import { latencyStats, timeRounds } from './lib/rounds.ts';
 import { clientsSeedSql } from './lib/seed-clients.ts';
 
 const CLIENTS = 100_000;
@@ -147,27 +147,9 @@ try {
     'primary-key lookup': async (i: number) => { await database.pool.query('select * from clients where id = $1', [pkIds[i % pkIds.length]]); },
   };
   const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  // Warm-up, then rounds in which every kind runs once in turn, so that the machine's noise hits them all alike.
-  for (const kind of kinds) for (const input of kind.inputs) await list(input);
-  const samples = new Map<string, number[]>([...Object.keys(baselines), ...kinds.map((k) => k.name)].map((n) => [n, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [label, run] of Object.entries(baselines)) {
-      const t0 = performance.now();
-      await run(round);
-      samples.get(label)!.push(performance.now() - t0);
-    }
-    for (const kind of kinds) {
-      const input = kind.inputs[round % kind.inputs.length]!;
-      const t0 = performance.now();
-      await list(input);
-      samples.get(kind.name)!.push(performance.now() - t0);
-    }
-  }
+  const samples = await timeRounds({ rounds, baselines, kinds, run: list });
 
-  const stats = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! };
-  };
+  const stats = latencyStats;
   const baseline = stats(samples.get('primary-key lookup')!).p50;
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
   console.log(`\n${rounds} rounds, list() server-side (service call, no HTTP), ${CLIENTS} clients; ratio = p50 / primary-key lookup p50`);

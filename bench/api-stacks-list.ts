@@ -14,7 +14,7 @@ import * as schema from '../src/db/schema.ts';
 import type { StackListQuery } from '../src/http/api/schemas/stacks.schemas.ts';
 import { createStacksApi } from '../src/http/api/stacks-api.service.ts';
 import { mergeLoads, runLoad, summarizeLoad } from './lib/http-load.ts';
-import { percentile } from './lib/platform.ts';
+import { latencyStats, timeRounds } from './lib/rounds.ts';
 import { createThrowawayDatabase, seedClients } from './lib/seed-clients.ts';
 import { startWebProcess } from './lib/web-process.ts';
 
@@ -92,33 +92,19 @@ try {
     'select 1': () => database.pool.query('select 1'),
     'primary-key lookup (stacks)': (round) => database.pool.query('select * from stacks where id = $1', [pkIds[round % pkIds.length]]),
   };
-  // Warm-up, then rounds in which every kind runs once in turn, so that the machine's noise hits them all alike.
-  for (const kind of kinds) for (const input of kind.inputs) await list(input);
   const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  const samples = new Map<string, number[]>([...Object.keys(baselines), ...kinds.map((k) => k.name)].map((n) => [n, []]));
   const matches = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
   const perInput = new Map<string, number[][]>(kinds.map((k) => [k.name, k.inputs.map(() => [])]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [label, run] of Object.entries(baselines)) {
-      const t0 = performance.now();
-      await run(round);
-      samples.get(label)!.push(performance.now() - t0);
-    }
-    for (const kind of kinds) {
-      const input = kind.inputs[round % kind.inputs.length]!;
-      const t0 = performance.now();
-      const page = await list(input);
-      samples.get(kind.name)!.push(performance.now() - t0);
-      perInput.get(kind.name)![round % kind.inputs.length]!.push(performance.now() - t0);
-      if (round < kind.inputs.length) matches.get(kind.name)!.push(page.items.length);
-    }
-  }
+  const samples = await timeRounds({
+    rounds, baselines, kinds, run: list,
+    onCall: ({ kind, input, round, ms, result }) => {
+      perInput.get(kind.name)![input]!.push(ms);
+      if (round < kind.inputs.length) matches.get(kind.name)!.push(result.items.length);
+    },
+  });
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
-  const stats = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! };
-  };
+  const stats = latencyStats;
   const ms = (n: number) => `${n.toFixed(2).padStart(7)} ms`;
   const baseline = stats(samples.get('primary-key lookup (stacks)')!).p50;
   console.log(`\n${rounds} rounds, list() server-side (service call, no HTTP), ${seeded.stacks} stacks; ratio = p50 / primary-key lookup p50`);
