@@ -52,21 +52,15 @@ export function createClientRecordService(deps: {
     requirePermission(actor, 'dashboard:read');
     const record = await getClientRecord(deps.db, clientId);
     if (!record) return undefined;
-    if (record.client.erasedAt) {
-      const [deployments, emails, audit, erased] = await Promise.all([
-        record.stack ? listStackDeployments(deps.db, record.stack.id, 20) : [],
-        listClientEmails(deps.db, clientId, 50),
-        listAudit(deps.db, { clientId, limit: 100 }),
-        erasure(clientId, record.client.erasedAt),
-      ]);
-      return { ...record, plan: undefined, deployments, emails, audit, usage: [], health: undefined, erasure: erased };
-    }
-    const [deployments, emails, audit, usage] = await Promise.all([
+    const { erasedAt } = record.client;
+    const [deployments, emails, audit, usage, erased] = await Promise.all([
       record.stack ? listStackDeployments(deps.db, record.stack.id, 20) : [],
       listClientEmails(deps.db, clientId, 50),
       listAudit(deps.db, { clientId, limit: 100 }),
-      record.stack ? listUsageSamples(deps.db, record.stack.id, USAGE_SAMPLES) : [],
+      record.stack && !erasedAt ? listUsageSamples(deps.db, record.stack.id, USAGE_SAMPLES) : [],
+      erasedAt ? erasure(clientId, erasedAt) : undefined,
     ]);
+    if (erased) return { ...record, plan: undefined, deployments, emails, audit, usage, health: undefined, erasure: erased };
     const plan = record.subscription ? findPlan(deps.plans, record.subscription.plan) : undefined;
     const health = record.stack && deps.healthHistory ? await deps.healthHistory.forStack(record.stack.id) : undefined;
     return { ...record, plan, deployments, emails, audit, usage, health, erasure: undefined };

@@ -48,12 +48,11 @@ export function createClientErasure(deps: { db: Db; pool: pg.Pool; queue: Pick<Q
   }
 
   /** One transaction: the data anonymised and the audit entry, which names the client by its id alone. */
-  async function anonymise(actor: Actor, client: ClientRow): Promise<Date> {
+  async function anonymise(actor: Actor, client: ClientRow, at: Date): Promise<Date> {
     return withTransaction(deps.pool, async ({ tx }) => {
       const locked = (await findClient(tx, client.id, { lock: true }))!;
       // A concurrent erasure came first.
       if (locked.erasedAt) return locked.erasedAt;
-      const at = now();
       await anonymiseClient(tx, {
         clientId: client.id, addresses: await knownAddresses(tx, locked), at,
         placeholderEmail: erasedEmail(client.id), placeholderCompany: t('clients.erased.company', { id: client.id }), emailCancelled: t('clients.erased.emailCancelled'),
@@ -63,14 +62,15 @@ export function createClientErasure(deps: { db: Db; pool: pg.Pool; queue: Pick<Q
     });
   }
 
-  async function erase(actor: Actor, clientId: number): Promise<ClientErasure> {
+  /** `at`: the instant recorded as the erasure's (the caller's clock: the lifecycle run's). */
+  async function erase(actor: Actor, clientId: number, at = now()): Promise<ClientErasure> {
     requireScope(actor, 'clients:write');
     const client = await findClient(deps.db, clientId);
     if (!client) throw clientNotFound(clientId);
     for (const stack of await listClientStacks(deps.db, clientId)) {
       if (stack.observedState !== 'deleted') await deleteStack(actor, stack);
     }
-    const erasedAt = client.erasedAt ?? (await anonymise(actor, client));
+    const erasedAt = client.erasedAt ?? (await anonymise(actor, client, at));
     const deployments = [];
     for (const id of await latestDeletions(deps.db, clientId)) {
       deployments.push({ summary: (await getDeploymentSummary(deps.db, id))!, steps: await listSteps(deps.db, id) });

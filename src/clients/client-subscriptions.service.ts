@@ -9,9 +9,8 @@ import { AppError, ConflictError, ForbiddenError, ValidationError } from '../err
 import { t } from '../i18n/index.ts';
 import { requireScope } from '../staff/access.ts';
 import { MAX_TRIAL_EXTENSION_DAYS } from '../subscriptions/subscription-changes.service.ts';
-import type { SubscriptionRow } from '../subscriptions/subscriptions.repository.ts';
+import { findSubscription, type SubscriptionRow } from '../subscriptions/subscriptions.repository.ts';
 import { liveClient } from './client-errors.ts';
-import { findSubscription } from './clients.repository.ts';
 
 /** The body: exactly one of these (its schema says so). */
 export interface SubscriptionPatch {

@@ -58,11 +58,6 @@ export function listClientStacks(ex: Executor, clientId: number): Promise<StackR
   return ex.select().from(stacks).where(eq(stacks.clientId, clientId)).orderBy(asc(stacks.id));
 }
 
-export async function findSubscription(ex: Executor, id: number): Promise<SubscriptionRow | undefined> {
-  const [row] = await ex.select().from(subscriptions).where(eq(subscriptions.id, id));
-  return row;
-}
-
 /** Another client holding this e-mail, whatever its case (the unique index `clients_email_lower_key`). */
 export async function findEmailOwner(ex: Executor, email: string, exceptId: number): Promise<number | undefined> {
   const [row] = await ex.select({ id: clients.id }).from(clients)

@@ -15,23 +15,20 @@ import type { Queue } from '../jobs/queue.ts';
 import { deleteSinkMessagesBefore } from '../mail/mail-sink.repository.ts';
 import type { Attempt, LifecycleReport } from './lifecycle.types.ts';
 
-export const PERSONAL_DATA_YEARS = 3;
+const PERSONAL_DATA_YEARS = 3;
 const MAIL_SINK_DAYS = 30;
 /** Erasures per run: a backlog (a first run on an old database) is worked off over the following days. */
 const ERASURES_PER_RUN = 200;
 
 export function createDataRetention(deps: { pool: pg.Pool; db: Db; queue: Pick<Queue, 'send'> }) {
-  let runAt = new Date();
-  // Erased "at" the run's instant, like everything else a run does.
-  const erasure = createClientErasure({ ...deps, now: () => runAt });
+  const erasure = createClientErasure(deps);
 
   async function run(now: Date, report: LifecycleReport, attempt: Attempt): Promise<void> {
-    runAt = now;
     const before = new Date(now);
     before.setUTCFullYear(before.getUTCFullYear() - PERSONAL_DATA_YEARS);
     for (const clientId of await listDormantClients(deps.db, before, ERASURES_PER_RUN)) {
       await attempt('retention erasure', { clientId }, async () => {
-        await erasure.erase(SYSTEM_ACTOR, clientId);
+        await erasure.erase(SYSTEM_ACTOR, clientId, now); // erased at the run's instant, like all it does
         report.erased.push(clientId);
       });
     }

@@ -28,6 +28,11 @@ export async function getSubscriptionByTenantTokenHash(ex: Executor, tokenHash: 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 /** The client's current subscription, locked until the end of the transaction. */
+export async function findSubscription(ex: Executor, id: number): Promise<SubscriptionRow | undefined> {
+  const [row] = await ex.select().from(subscriptions).where(eq(subscriptions.id, id));
+  return row;
+}
+
 export async function lockCurrentSubscription(ex: Executor, clientId: number): Promise<SubscriptionRow | undefined> {
   const [row] = await ex.select().from(subscriptions)
     .where(and(eq(subscriptions.clientId, clientId), isNull(subscriptions.endedAt))).for('update');

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { Actor } from '../../audit/actor.ts';
 import { clientErased } from '../../clients/client-errors.ts';
+import { findClient } from '../../clients/clients.repository.ts';
 import { recordAudit } from '../../audit/audit.repository.ts';
 import type { Db, Executor } from '../../db/database.ts';
 import { executorOf, withTransaction } from '../../db/transaction.ts';
@@ -26,7 +27,7 @@ import type { Idempotency, IdempotencyGuard, IdempotencyRequest } from './idempo
 import type { LegacyCreateBody } from './schemas/legacy.schemas.ts';
 import type { CreateStackBody, StackAcceptedView } from './schemas/stacks.schemas.ts';
 import { acceptedView } from './stacks-api.service.ts';
-import { findStackByName, liveStackOf, lockClient } from './stacks-api.repository.ts';
+import { findStackByName, liveStackOf } from './stacks-api.repository.ts';
 
 const DAY_MS = 86_400_000;
 const TRIAL_FIELDS = ['nom', 'prenom', 'email', 'entreprise', 'telephone', 'effectif', 'cgv'] as const;
@@ -125,7 +126,8 @@ export function createStackCreation(deps: StackCreationDeps) {
     return withTransaction(deps.pool, async ({ tx, sql }) => {
       await guard.reserve(tx);
       const { clientId } = creation;
-      const client = await lockClient(tx, clientId);
+      // Locked until the end of the transaction: two attaches of one client run one after the other.
+      const client = await findClient(tx, clientId, { lock: true });
       if (!client) throw new ValidationError('unknown-client', t('api.error.unknownClient', { id: clientId }), [{ field: 'clientId', message: t('api.error.unknownClient', { id: clientId }) }]);
       if (client.erasedAt) throw clientErased(clientId);
       const live = await liveStackOf(tx, clientId);

@@ -82,12 +82,6 @@ export async function activeDeploymentOf(ex: Executor, stackId: number) {
   return row;
 }
 
-/** The client, locked until the end of the transaction: two attaches of one client run one after the other. */
-export async function lockClient(ex: Executor, clientId: number): Promise<{ id: number; entreprise: string; erasedAt: Date | null } | undefined> {
-  const [row] = await ex.select({ id: clients.id, entreprise: clients.entreprise, erasedAt: clients.erasedAt }).from(clients)
-    .where(eq(clients.id, clientId)).for('update');
-  return row;
-}
 
 /** The client's stack that is not deleted, if any (one instance per client). */
 export async function liveStackOf(ex: Executor, clientId: number): Promise<{ name: string } | undefined> {
